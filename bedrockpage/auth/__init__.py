@@ -1,0 +1,1 @@
+"""Request authentication: SigV4 signing, credentials and bearer tokens."""
