@@ -1,0 +1,205 @@
+"""Timestamp conversion for requests and responses, equal to botocore's without dateutil.
+
+Botocore parses timestamp strings with `dateutil.parser.parse`, which accepts
+almost any date-like text. This module accepts a fixed set of forms, and for
+each of them returns the value botocore returns (the tests compare the two):
+
+* ISO 8601: `2024-01-02`, `2024-01-02T03:04`, `2024-01-02 03:04:05`,
+  `2024-01-02T03:04:05.1234567Z`, `2024-01-02T03:04:05+05:30` (also `+0530`, `+05`).
+  Fractions of any length are cut to microseconds, as dateutil does.
+* RFC 1123: `Tue, 02 Jan 2024 03:04:05 GMT` (the weekday is optional and not checked).
+* Epoch seconds: an int, a float or a numeric string such as `"1704164645.5"`.
+
+A string outside this set raises an error that lists the accepted forms.
+Timestamps with a zone are returned in UTC or as a fixed offset. On a machine
+whose local zone is not UTC, botocore returns epoch values and some zero offsets
+in the local zone instead. The two values are still equal (`==`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from ..exceptions import ResponseParserError
+
+#: The timestamp forms this module accepts, for error messages and help text.
+ACCEPTED_FORMATS = (
+    "ISO 8601 (2024-01-02, 2024-01-02T03:04:05Z, 2024-01-02T03:04:05.123+01:00), "
+    "RFC 1123 (Tue, 02 Jan 2024 03:04:05 GMT) or epoch seconds (1704164645)"
+)
+
+# Botocore's formats for timestamps in the query string.
+_ISO8601 = "%Y-%m-%dT%H:%M:%SZ"
+_ISO8601_MICRO = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+_ISO_8601 = re.compile(
+    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
+    r"(?:[Tt ](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})"
+    r"(?::(?P<second>[0-9]{2})(?:[.,](?P<fraction>[0-9]+))?)?"
+    r"(?P<zone>[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
+)
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        start=1,
+    )
+}
+
+# Years below 1000 are left out: dateutil reads "0099" in this form as 1999.
+_RFC_1123 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?"
+    r"(?P<day>[0-9]{1,2}) (?P<month>" + "|".join(_MONTHS) + r") (?P<year>[1-9][0-9]{3}) "
+    r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?"
+    r" (?P<zone>GMT|UTC|Z|[+-][0-9]{4})"
+)
+
+# Lengths of "2024-01-02T03:04:05Z", "…05.123Z" and "…05.123456Z", the forms AWS sends.
+_FAST_PATH_LENGTHS = frozenset((20, 24, 27))
+
+
+def parse_timestamp(value: str | int | float) -> datetime:
+    """Convert a timestamp from a response body to a datetime, as botocore does.
+
+    A value without a zone (moto sends `2024-01-02 03:04:05`) becomes a naive
+    datetime, like botocore's. Epoch numbers become UTC datetimes. Raises
+    ResponseParserError naming the value when it is not a supported timestamp.
+    """
+    try:
+        return _parse(value)
+    except (TypeError, ValueError) as error:
+        raise ResponseParserError(f"Invalid timestamp in response: {error}") from error
+
+
+def serialize_timestamp(value: datetime | str | int | float | Decimal) -> str:
+    """Format a request timestamp as botocore puts it in the query string.
+
+    The result is UTC ISO 8601, `%Y-%m-%dT%H:%M:%SZ`, with `.%f` before the `Z`
+    when there are microseconds. A naive datetime or a string without a zone is
+    taken as UTC, as botocore does. Raises ValueError (TypeError for an
+    unsupported type) naming the value.
+    """
+    moment = to_utc(value)
+    if moment.microsecond:
+        return moment.strftime(_ISO8601_MICRO)
+    return moment.strftime(_ISO8601)
+
+
+def to_utc(value: datetime | str | int | float | Decimal) -> datetime:
+    """Convert a request timestamp to an aware UTC datetime (botocore's `parse_to_aware_datetime`).
+
+    Raises ValueError for an unparseable string, an epoch number out of range
+    or a datetime that moves out of range when converted to UTC, and TypeError
+    for any other type (a `date`, for example, which botocore also rejects).
+    """
+    moment = value if isinstance(value, datetime) else _parse(value)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError as error:
+        raise ValueError(f'Invalid timestamp "{value}": out of range in UTC') from error
+
+
+def _parse(value: object) -> datetime:
+    if isinstance(value, str):
+        return _parse_string(value)
+
+    # bool is an int: botocore reads True as 1 second after the epoch, and so does this.
+    if isinstance(value, (int, float, Decimal)):
+        return _from_epoch(value, value)
+
+    raise TypeError(
+        f'Invalid timestamp "{value}": type {type(value).__name__} is not a datetime, '
+        f"a string or a number of epoch seconds"
+    )
+
+
+def _parse_string(value: str) -> datetime:
+    fast = _parse_aws_iso(value)
+    if fast is not None:
+        return fast
+
+    # Numbers first, as botocore does: "20240102" is epoch seconds, not a date.
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        return _from_epoch(seconds, value)
+
+    match = _ISO_8601.fullmatch(value)
+    if match is not None:
+        return _build(value, match.groupdict(), month=int(match["month"]))
+
+    match = _RFC_1123.fullmatch(value)
+    if match is not None:
+        return _build(value, match.groupdict(), month=_MONTHS[match["month"]])
+
+    raise ValueError(f'Invalid timestamp "{value}": expected {ACCEPTED_FORMATS}')
+
+
+def _parse_aws_iso(value: str) -> datetime | None:
+    """Parse the UTC form AWS sends with `fromisoformat`, or return None for any other form.
+
+    Python 3.10's `fromisoformat` takes neither `Z` nor fractions other than 3
+    or 6 digits, and 3.11+ takes forms dateutil reads differently (week dates,
+    the basic format). The fixed layout below rules all of those out.
+    """
+    if value[-1:] != "Z" or len(value) not in _FAST_PATH_LENGTHS:
+        return None
+    if value[4] != "-" or value[7] != "-" or value[10] != "T":
+        return None
+    if value[13] != ":" or value[16] != ":":
+        return None
+    if len(value) > 20 and not (value[19] == "." and value[20:-1].isascii()):
+        return None
+
+    try:
+        return datetime.fromisoformat(value[:-1]).replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def _from_epoch(seconds: float | Decimal, original: object) -> datetime:
+    # The same call botocore makes, so floats round to microseconds the same way.
+    try:
+        return datetime.fromtimestamp(float(seconds), timezone.utc)
+    except (OverflowError, OSError, ValueError) as error:
+        raise ValueError(
+            f'Invalid timestamp "{original}": {seconds} epoch seconds is out of range ({error})'
+        ) from error
+
+
+def _build(value: str, fields: dict[str, str | None], *, month: int) -> datetime:
+    fraction = fields.get("fraction") or ""
+    try:
+        return datetime(
+            int(fields["year"] or 0),
+            month,
+            int(fields["day"] or 0),
+            int(fields["hour"] or 0),
+            int(fields["minute"] or 0),
+            int(fields["second"] or 0),
+            # Cut, not rounded, to microseconds, as dateutil does.
+            int(fraction[:6].ljust(6, "0")),
+            _zone(fields["zone"]),
+        )
+    except ValueError as error:
+        raise ValueError(f'Invalid timestamp "{value}": {error}') from error
+
+
+def _zone(text: str | None) -> timezone | None:
+    if text is None:
+        return None
+    if text in ("Z", "z", "GMT", "UTC"):
+        return timezone.utc
+
+    digits = text[1:].replace(":", "")
+    # Minutes above 59 are added as they are ("+05:75" is 6:15), as dateutil does.
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+    return timezone(-offset if text[0] == "-" else offset)
