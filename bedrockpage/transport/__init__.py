@@ -1,0 +1,1 @@
+"""HTTP transport: signing, sending, retries and clock skew over httpx."""
