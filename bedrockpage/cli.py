@@ -29,9 +29,21 @@ COMMAND = "list-model-customization-jobs"
 
 # (flag, request parameter, help text)
 FILTER_FLAGS = (
-    ("--creation-time-after", "creationTimeAfter", "Only jobs created after this time (ISO 8601 or epoch seconds)."),
-    ("--creation-time-before", "creationTimeBefore", "Only jobs created before this time (ISO 8601 or epoch seconds)."),
-    ("--status-equals", "statusEquals", "Only jobs in this status: InProgress, Completed, Failed, Stopping, Stopped."),
+    (
+        "--creation-time-after",
+        "creationTimeAfter",
+        "Only jobs created after this time (ISO 8601 or epoch seconds).",
+    ),
+    (
+        "--creation-time-before",
+        "creationTimeBefore",
+        "Only jobs created before this time (ISO 8601 or epoch seconds).",
+    ),
+    (
+        "--status-equals",
+        "statusEquals",
+        "Only jobs in this status: InProgress, Completed, Failed, Stopping, Stopped.",
+    ),
     ("--name-contains", "nameContains", "Only jobs whose name contains this text."),
     ("--sort-by", "sortBy", "Sort field: CreationTime."),
     ("--sort-order", "sortOrder", "Sort order: Ascending or Descending."),
@@ -63,8 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"bedrockpage {_version.__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ArgumentParser)
+    parser.add_argument(
+        "--version", action="version", version=f"bedrockpage {_version.__version__}"
+    )
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_ArgumentParser
+    )
     command = commands.add_parser(
         COMMAND,
         help="List model customization jobs (ListModelCustomizationJobs).",
@@ -82,16 +98,26 @@ def _add_command_arguments(command: argparse.ArgumentParser) -> None:
 
     paging = command.add_argument_group("pagination")
     paging.add_argument("--max-items", type=_positive_int, help="Total number of jobs to return.")
-    paging.add_argument("--page-size", type=_positive_int, help="Jobs requested per service call (1-1000).")
-    paging.add_argument("--starting-token", help="NextToken printed by an earlier run, to resume it.")
+    paging.add_argument(
+        "--page-size", type=_positive_int, help="Jobs requested per service call (1-1000)."
+    )
+    paging.add_argument(
+        "--starting-token", help="NextToken printed by an earlier run, to resume it."
+    )
     paging.add_argument("--no-paginate", action="store_true", help="Make a single service call.")
 
     connection = command.add_argument_group("connection")
     connection.add_argument("--region", help="AWS region, for example us-east-1.")
     connection.add_argument("--profile", help="Profile of the shared config and credentials files.")
-    connection.add_argument("--endpoint-url", help="Send requests to this URL instead of the default endpoint.")
-    connection.add_argument("--output", choices=["json"], default="json", help="Output format (default json).")
-    connection.add_argument("--debug", action="store_true", help="Log each request at DEBUG level (secrets redacted).")
+    connection.add_argument(
+        "--endpoint-url", help="Send requests to this URL instead of the default endpoint."
+    )
+    connection.add_argument(
+        "--output", choices=["json"], default="json", help="Output format (default json)."
+    )
+    connection.add_argument(
+        "--debug", action="store_true", help="Log each request at DEBUG level (secrets redacted)."
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -143,7 +169,9 @@ def list_jobs(args: argparse.Namespace) -> dict[str, Any]:
             return result
 
         paginator = bedrock.get_paginator("list_model_customization_jobs")
-        return paginator.paginate(**parameters, PaginationConfig=pagination_config(args)).build_full_result()
+        return paginator.paginate(
+            **parameters, PaginationConfig=pagination_config(args)
+        ).build_full_result()
 
 
 def write_json(result: dict[str, Any], stream: IO[str]) -> None:
@@ -165,13 +193,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except UsageError as error:
-        return _fail(f"usage error: {error}. Run 'bedrockpage {COMMAND} --help' for the options.", EXIT_USAGE)
+        return _fail(
+            f"usage error: {error}. Run 'bedrockpage {COMMAND} --help' for the options.", EXIT_USAGE
+        )
 
     if args.command is None:
         build_parser().print_help(sys.stderr)
         return EXIT_USAGE
     if args.debug:
-        logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        logging.basicConfig(
+            level=logging.DEBUG, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+        )
 
     return _run(args)
 
@@ -185,8 +217,12 @@ def _run(args: argparse.Namespace) -> int:
         return _fail("interrupted", EXIT_INTERRUPTED)
     except (exceptions.ParamValidationError, exceptions.PaginationError) as error:
         return _fail(str(error).replace("\n", " "), EXIT_USAGE)
-    except (exceptions.NoRegionError, exceptions.NoCredentialsError, exceptions.ConfigError,
-            exceptions.CredentialRetrievalError) as error:
+    except (
+        exceptions.NoRegionError,
+        exceptions.NoCredentialsError,
+        exceptions.ConfigError,
+        exceptions.CredentialRetrievalError,
+    ) as error:
         return _fail(str(error), EXIT_CONFIG)
     except exceptions.ClientError as error:
         return _fail(str(error), EXIT_SERVICE)
@@ -200,4 +236,3 @@ def _run(args: argparse.Namespace) -> int:
 def _fail(message: str, code: int) -> int:
     print(f"bedrockpage: {message}", file=sys.stderr)
     return code
-

@@ -13,7 +13,7 @@ from .exceptions import ClientExceptions
 from .pagination.config import PaginatorConfig
 from .pagination.sync import Paginator
 from .protocol import LIST_MODEL_CUSTOMIZATION_JOBS, OperationModel, validate_params
-from .session import Config, ClientSetup, resolve_setup
+from .session import ClientSetup, Config, resolve_setup
 from .transport.sync import SyncTransport
 
 #: botocore's paginators-1.json entries for the operations this client supports.
@@ -85,7 +85,10 @@ class BedrockClient:
         self.close()
 
     def __repr__(self) -> str:
-        return f"BedrockClient(region_name={self.meta.region_name!r}, endpoint_url={self.meta.endpoint_url!r})"
+        return (
+            f"BedrockClient(region_name={self.meta.region_name!r}, "
+            f"endpoint_url={self.meta.endpoint_url!r})"
+        )
 
     def _call(self, operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
         validate_params(operation, params)

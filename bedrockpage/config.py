@@ -55,7 +55,9 @@ def _parse_nested(value: str) -> dict[str, str]:
             continue
         key, sep, nested_value = line.partition("=")
         if not sep:
-            raise ConfigError(f"Unable to parse nested config line {line.strip()!r}: expected key = value")
+            raise ConfigError(
+                f"Unable to parse nested config line {line.strip()!r}: expected key = value"
+            )
         nested[key.strip()] = nested_value.strip()
     return nested
 
@@ -124,7 +126,7 @@ def profile_value(files: SharedFiles, profile: str, key: str) -> str | None:
 def resolve_region(
     region_name: str | None, profile: str, files: SharedFiles, environ: Mapping[str, str]
 ) -> str:
-    """Return the region: argument, `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile's `region`."""
+    """Return the region from the argument, `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile."""
     region = (
         region_name
         or environ.get("AWS_REGION")

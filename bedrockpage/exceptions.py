@@ -150,6 +150,9 @@ MODELED_ERRORS: dict[str, type[ClientError]] = {
 }
 
 
+_ClientErrorBase = ClientError
+
+
 class ClientExceptions:
     """The `client.exceptions` namespace: modeled errors plus `ClientError`."""
 
@@ -159,6 +162,6 @@ class ClientExceptions:
     ThrottlingException = ThrottlingException
     InternalServerException = InternalServerException
 
-    def from_code(self, error_code: str) -> type[ClientError]:
+    def from_code(self, error_code: str) -> type[_ClientErrorBase]:
         """Return the class raised for `error_code`, `ClientError` for unmodeled codes."""
         return MODELED_ERRORS.get(error_code, ClientError)

@@ -78,7 +78,9 @@ class LazyCredentials:
 class SigV4Signer:
     """Signs each attempt with SigV4 for one region and signing name."""
 
-    def __init__(self, credentials: LazyCredentials, region: str, service: str = SIGNING_NAME) -> None:
+    def __init__(
+        self, credentials: LazyCredentials, region: str, service: str = SIGNING_NAME
+    ) -> None:
         self._credentials = credentials
         self._region = region
         self._service = service
@@ -160,8 +162,15 @@ def resolve_setup(
     region = resolve_region(region_name, profile_name, files, environ)
     endpoint = _resolve_endpoint(endpoint_url, region, config, environ, files, profile_name)
     signer = _resolve_signer(
-        aws_access_key_id, aws_secret_access_key, aws_session_token, bearer_token,
-        profile, region, config, environ, files,
+        aws_access_key_id,
+        aws_secret_access_key,
+        aws_session_token,
+        bearer_token,
+        profile,
+        region,
+        config,
+        environ,
+        files,
     )
     settings = CallSettings(
         endpoint_url=endpoint,
@@ -194,16 +203,21 @@ def _resolve_endpoint(
     use_fips, use_dualstack = resolve_flags(
         config.use_fips_endpoint, config.use_dualstack_endpoint, environ, files, profile
     )
-    url = resolve_endpoint(region, use_fips=use_fips, use_dualstack=use_dualstack, endpoint_url=configured)
+    url = resolve_endpoint(
+        region, use_fips=use_fips, use_dualstack=use_dualstack, endpoint_url=configured
+    )
     _warn_if_plain_http(url)
     return url
 
 
 def _warn_if_plain_http(url: str) -> None:
     parts = urlsplit(url)
-    if parts.scheme == "http" and parts.hostname not in {"localhost", "127.0.0.1", "::1"}:
-        if not (parts.hostname or "").startswith("127."):
-            logger.warning("Endpoint %s uses plain http: requests and signatures are not encrypted", url)
+    hostname = parts.hostname or ""
+    is_loopback = hostname in {"localhost", "::1"} or hostname.startswith("127.")
+    if parts.scheme == "http" and not is_loopback:
+        logger.warning(
+            "Endpoint %s uses plain http: requests and signatures are not encrypted", url
+        )
 
 
 def _resolve_signer(
@@ -251,7 +265,11 @@ def _resolve_retry_policy(
     config: Config, environ: Mapping[str, str], files: SharedFiles, profile: str
 ) -> RetryPolicy:
     retries = dict(config.retries or {})
-    mode = retries.get("mode") or environ.get("AWS_RETRY_MODE") or profile_value(files, profile, "retry_mode")
+    mode = (
+        retries.get("mode")
+        or environ.get("AWS_RETRY_MODE")
+        or profile_value(files, profile, "retry_mode")
+    )
     mode = mode or "standard"
     if mode not in RETRY_MODES:
         raise ConfigError(f"Invalid retry mode {mode!r}: expected one of {', '.join(RETRY_MODES)}.")
@@ -266,9 +284,13 @@ def _resolve_retry_policy(
         try:
             max_attempts = int(raw_attempts)
         except (TypeError, ValueError):
-            raise ConfigError(f"Invalid max_attempts {raw_attempts!r}: expected an integer of 1 or more.") from None
+            raise ConfigError(
+                f"Invalid max_attempts {raw_attempts!r}: expected an integer of 1 or more."
+            ) from None
         if max_attempts < 1:
-            raise ConfigError(f"Invalid max_attempts {raw_attempts!r}: expected an integer of 1 or more.")
+            raise ConfigError(
+                f"Invalid max_attempts {raw_attempts!r}: expected an integer of 1 or more."
+            )
     # NOTE: the legacy and adaptive modes currently use standard mode's
     # decisions; only the mode name is validated.
     return RetryPolicy(max_attempts=max_attempts, mode=mode)
@@ -281,4 +303,3 @@ def _resolve_verify(
         return verify
     bundle = environ.get("AWS_CA_BUNDLE") or profile_value(files, profile, "ca_bundle")
     return bundle or True
-

@@ -25,8 +25,15 @@ JOB_COUNT = 25
 
 def run_cli(server_url: str, *flags: str) -> dict:
     command = [
-        sys.executable, "-m", "bedrockpage", "list-model-customization-jobs",
-        "--endpoint-url", server_url, "--region", REGION, *flags,
+        sys.executable,
+        "-m",
+        "bedrockpage",
+        "list-model-customization-jobs",
+        "--endpoint-url",
+        server_url,
+        "--region",
+        REGION,
+        *flags,
     ]
     print(f"\n$ bedrockpage {shlex.join(command[3:])}", flush=True)
     environment = dict(
@@ -35,7 +42,9 @@ def run_cli(server_url: str, *flags: str) -> dict:
         AWS_SECRET_ACCESS_KEY=SECRET_KEY,
         AWS_EC2_METADATA_DISABLED="true",
     )
-    completed = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+    completed = subprocess.run(
+        command, capture_output=True, text=True, env=environment, check=False
+    )
     sys.stderr.write(completed.stderr)
     if completed.returncode != 0:
         raise SystemExit(f"demo: the CLI exited with {completed.returncode}")

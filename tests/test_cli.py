@@ -28,12 +28,18 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     environment = dict(os.environ, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY)
     environment.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bedrockpage", *args], capture_output=True, text=True, env=environment, check=False
+        [sys.executable, "-m", "bedrockpage", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
     )
 
 
 def listing(server: MotoServer, *flags: str) -> subprocess.CompletedProcess[str]:
-    return run("list-model-customization-jobs", "--endpoint-url", server.url, "--region", REGION, *flags)
+    return run(
+        "list-model-customization-jobs", "--endpoint-url", server.url, "--region", REGION, *flags
+    )
 
 
 def test_cli_output_matches_paginator(server: MotoServer) -> None:
@@ -42,12 +48,17 @@ def test_cli_output_matches_paginator(server: MotoServer) -> None:
 
     output = json.loads(completed.stdout)
     theirs = boto3.client(
-        "bedrock", region_name=REGION, endpoint_url=server.url,
-        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+        "bedrock",
+        region_name=REGION,
+        endpoint_url=server.url,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
     )
-    expected = theirs.get_paginator("list_model_customization_jobs").paginate(
-        PaginationConfig={"MaxItems": 5, "PageSize": 2}
-    ).build_full_result()
+    expected = (
+        theirs.get_paginator("list_model_customization_jobs")
+        .paginate(PaginationConfig={"MaxItems": 5, "PageSize": 2})
+        .build_full_result()
+    )
     for job in expected["modelCustomizationJobSummaries"]:
         for key in ("creationTime", "lastModifiedTime", "endTime"):
             job[key] = job[key].isoformat()
@@ -83,7 +94,9 @@ def test_cli_no_paginate_makes_one_call(server: MotoServer) -> None:
     ],
     ids=["max-items-zero", "page-size-text", "unknown-flag", "foreign-token", "service-error"],
 )
-def test_cli_errors_are_one_line(server: MotoServer, flags: tuple[str, ...], code: int, fragment: str) -> None:
+def test_cli_errors_are_one_line(
+    server: MotoServer, flags: tuple[str, ...], code: int, fragment: str
+) -> None:
     completed = listing(server, *flags)
     assert completed.returncode == code
     assert fragment in completed.stderr
@@ -93,6 +106,8 @@ def test_cli_errors_are_one_line(server: MotoServer, flags: tuple[str, ...], cod
 
 def test_cli_without_region_says_what_to_set() -> None:
     env = {"AWS_REGION": "", "AWS_DEFAULT_REGION": ""}
-    completed = run("list-model-customization-jobs", "--endpoint-url", "http://127.0.0.1:9", env=env)
+    completed = run(
+        "list-model-customization-jobs", "--endpoint-url", "http://127.0.0.1:9", env=env
+    )
     assert completed.returncode == cli.EXIT_CONFIG
     assert "AWS_REGION" in completed.stderr

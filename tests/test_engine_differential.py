@@ -43,7 +43,9 @@ def run_paginator(paginator: Any, pagination_config: dict[str, Any]) -> dict[str
     return {"pages": pages, "resume_token": iterator.resume_token}
 
 
-def both(pages: list[dict[str, Any]], config: dict[str, Any]) -> tuple[Any, FakeListing, Any, FakeListing]:
+def both(
+    pages: list[dict[str, Any]], config: dict[str, Any]
+) -> tuple[Any, FakeListing, Any, FakeListing]:
     theirs_service = FakeListing(pages)
     ours_service = FakeListing(pages)
     theirs = BotocorePaginator(theirs_service, config, _Model(config["limit_key"]))

@@ -84,8 +84,12 @@ def test_pages_equal_boto3(ours: Any, theirs: Any, pagination_config: dict[str, 
 
 def test_full_result_equals_boto3(ours: Any, theirs: Any) -> None:
     config = {"MaxItems": 11, "PageSize": 4}
-    expected = theirs.get_paginator(OPERATION).paginate(PaginationConfig=dict(config)).build_full_result()
-    actual = ours.get_paginator(OPERATION).paginate(PaginationConfig=dict(config)).build_full_result()
+    expected = (
+        theirs.get_paginator(OPERATION).paginate(PaginationConfig=dict(config)).build_full_result()
+    )
+    actual = (
+        ours.get_paginator(OPERATION).paginate(PaginationConfig=dict(config)).build_full_result()
+    )
     assert actual == expected
     assert len(actual["modelCustomizationJobSummaries"]) == 11
     assert "NextToken" in actual
@@ -94,11 +98,17 @@ def test_full_result_equals_boto3(ours: Any, theirs: Any) -> None:
 @pytest.mark.parametrize("first, second", [("theirs", "ours"), ("ours", "theirs")])
 def test_token_resumes_across_clients(ours: Any, theirs: Any, first: str, second: str) -> None:
     clients = {"ours": ours, "theirs": theirs}
-    head = clients[first].get_paginator(OPERATION).paginate(PaginationConfig={"MaxItems": 7, "PageSize": 3})
+    head = (
+        clients[first]
+        .get_paginator(OPERATION)
+        .paginate(PaginationConfig={"MaxItems": 7, "PageSize": 3})
+    )
     head_names = [job["jobName"] for page in head for job in page["modelCustomizationJobSummaries"]]
 
-    tail = clients[second].get_paginator(OPERATION).paginate(
-        PaginationConfig={"PageSize": 3, "StartingToken": head.resume_token}
+    tail = (
+        clients[second]
+        .get_paginator(OPERATION)
+        .paginate(PaginationConfig={"PageSize": 3, "StartingToken": head.resume_token})
     )
     tail_names = [job["jobName"] for page in tail for job in page["modelCustomizationJobSummaries"]]
 
@@ -121,7 +131,7 @@ def test_single_call_matches_boto3(ours: Any, theirs: Any) -> None:
 def test_timestamps_equal_boto3(ours: Any, theirs: Any) -> None:
     expected = theirs.list_model_customization_jobs()["modelCustomizationJobSummaries"]
     actual = ours.list_model_customization_jobs()["modelCustomizationJobSummaries"]
-    for mine, reference in zip(actual, expected):
+    for mine, reference in zip(actual, expected, strict=True):
         for key in ("creationTime", "lastModifiedTime", "endTime"):
             assert mine[key] == reference[key]
             assert (mine[key].tzinfo is None) == (reference[key].tzinfo is None)
@@ -150,9 +160,13 @@ def test_async_client_lists_same_jobs(server: MotoServer, ours: Any) -> None:
             aws_secret_access_key=SECRET_KEY,
         ) as client:
             paginator = client.get_paginator(OPERATION)
-            return await paginator.paginate(PaginationConfig={"PageSize": 4, "MaxItems": 13}).build_full_result()
+            return await paginator.paginate(
+                PaginationConfig={"PageSize": 4, "MaxItems": 13}
+            ).build_full_result()
 
-    expected = ours.get_paginator(OPERATION).paginate(PaginationConfig={"PageSize": 4, "MaxItems": 13})
+    expected = ours.get_paginator(OPERATION).paginate(
+        PaginationConfig={"PageSize": 4, "MaxItems": 13}
+    )
     assert asyncio.run(list_all()) == expected.build_full_result()
 
 
@@ -161,11 +175,15 @@ def test_listing_loads_no_boto_modules(server: MotoServer) -> None:
 import sys, bedrockpage
 client = bedrockpage.client("bedrock", region_name="{REGION}", endpoint_url="{server.url}",
                             aws_access_key_id="{ACCESS_KEY}", aws_secret_access_key="{SECRET_KEY}")
-result = client.get_paginator("{OPERATION}").paginate(PaginationConfig={{"PageSize": 5}}).build_full_result()
+paginator = client.get_paginator("{OPERATION}")
+result = paginator.paginate(PaginationConfig={{"PageSize": 5}}).build_full_result()
 assert len(result["modelCustomizationJobSummaries"]) == {JOB_COUNT}
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in {{"botocore", "boto3", "jmespath", "dateutil"}})
+HEAVY = {{"botocore", "boto3", "jmespath", "dateutil"}}
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in HEAVY)
 print(heavy)
 """
-    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "[]"

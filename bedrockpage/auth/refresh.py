@@ -120,7 +120,10 @@ class RefreshableCredentials:
         return self._expiry_time
 
     def refresh_needed(self, refresh_in: float | None = None) -> bool:
-        """Return True when the credentials expire within `refresh_in` seconds (default: advisory)."""
+        """Return True when the credentials expire within `refresh_in` seconds.
+
+        `refresh_in` defaults to the advisory window.
+        """
         if self._frozen is None:
             return True
         if self._expiry_time is None:
@@ -178,8 +181,7 @@ class RefreshableCredentials:
         except Exception as error:
             period = "mandatory" if is_mandatory else "advisory"
             logger.warning(
-                "Refreshing temporary credentials from %s failed during the %s refresh "
-                "period: %s",
+                "Refreshing temporary credentials from %s failed during the %s refresh period: %s",
                 self._method,
                 period,
                 error,

@@ -16,7 +16,9 @@ AsyncMethod = Callable[..., Awaitable[dict[str, Any]]]
 class AsyncPageIterator(PageIteratorBase):
     """An async iterable of pages; each `async for` starts a new run."""
 
-    def __init__(self, method: AsyncMethod, config: PaginatorConfig, op_kwargs: dict[str, Any], params: Any) -> None:
+    def __init__(
+        self, method: AsyncMethod, config: PaginatorConfig, op_kwargs: dict[str, Any], params: Any
+    ) -> None:
         super().__init__(config, op_kwargs, params)
         self._method = method
 

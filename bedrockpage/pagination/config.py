@@ -41,19 +41,25 @@ class PaginatorConfig:
     limit_type: LimitType = "integer"
 
     @classmethod
-    def from_dict(cls, config: Mapping[str, Any], *, limit_type: LimitType = "integer") -> PaginatorConfig:
+    def from_dict(
+        cls, config: Mapping[str, Any], *, limit_type: LimitType = "integer"
+    ) -> PaginatorConfig:
         """Compile a `paginators-1.json` entry such as `{"input_token": "nextToken", ...}`."""
         try:
             input_tokens = _as_list(config["input_token"])
             output_tokens = _as_list(config["output_token"])
         except KeyError as error:
-            raise PaginationError(f"Paginator config is missing {error.args[0]!r}: {dict(config)!r}") from None
+            raise PaginationError(
+                f"Paginator config is missing {error.args[0]!r}: {dict(config)!r}"
+            ) from None
 
         more_results = config.get("more_results")
         return cls(
             input_tokens=tuple(input_tokens),
             output_tokens=tuple(compile_expression(token) for token in output_tokens),
-            result_keys=tuple(compile_expression(key) for key in _as_list(config.get("result_key"))),
+            result_keys=tuple(
+                compile_expression(key) for key in _as_list(config.get("result_key"))
+            ),
             more_results=compile_expression(more_results) if more_results else None,
             non_aggregate_keys=tuple(
                 compile_expression(key) for key in config.get("non_aggregate_keys", ())

@@ -57,7 +57,9 @@ TokenState = dict[str, Any]
 class PaginationEngine:
     """The state of one paginated run, driven by `next_request` and `receive_page`."""
 
-    def __init__(self, config: PaginatorConfig, op_kwargs: dict[str, Any], params: PagingParams) -> None:
+    def __init__(
+        self, config: PaginatorConfig, op_kwargs: dict[str, Any], params: PagingParams
+    ) -> None:
         if not config.result_keys:
             raise PaginationError("Paginator config has no result_key, so pages cannot be counted.")
         self.config = config
@@ -196,7 +198,7 @@ class PaginationEngine:
         if self.config.more_results is not None and not self.config.more_results.search(page):
             return {}
         token: TokenState = {}
-        for output, name in zip(self.config.output_tokens, self.config.input_tokens):
+        for output, name in zip(self.config.output_tokens, self.config.input_tokens, strict=False):
             value = output.search(page)
             # An empty string is no token, as in botocore.
             token[name] = value if value else None

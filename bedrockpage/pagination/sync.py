@@ -17,7 +17,9 @@ Method = Callable[..., dict[str, Any]]
 class PageIteratorBase:
     """State shared by the sync and async page iterators: config, parameters, last run."""
 
-    def __init__(self, config: PaginatorConfig, op_kwargs: dict[str, Any], params: PagingParams) -> None:
+    def __init__(
+        self, config: PaginatorConfig, op_kwargs: dict[str, Any], params: PagingParams
+    ) -> None:
         self._config = config
         self._op_kwargs = op_kwargs
         self._params = params
@@ -65,7 +67,11 @@ class PageIterator(PageIteratorBase):
     """An iterable of pages; each `iter()` starts a new run from the original parameters."""
 
     def __init__(
-        self, method: Method, config: PaginatorConfig, op_kwargs: dict[str, Any], params: PagingParams
+        self,
+        method: Method,
+        config: PaginatorConfig,
+        op_kwargs: dict[str, Any],
+        params: PagingParams,
     ) -> None:
         super().__init__(config, op_kwargs, params)
         self._method = method
@@ -95,7 +101,8 @@ class PageIterator(PageIteratorBase):
         """Return one iterator per result key, all fed by a single run."""
         pages = itertools.tee(self, len(self._config.result_keys))
         return [
-            _iterate_result_key(branch, key) for branch, key in zip(pages, self._config.result_keys)
+            _iterate_result_key(branch, key)
+            for branch, key in zip(pages, self._config.result_keys, strict=True)
         ]
 
 

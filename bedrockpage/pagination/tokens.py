@@ -107,7 +107,9 @@ def _decode_json_state(token: str) -> dict[str, Any] | None:
     return state
 
 
-def _validate_state(token: str, state: dict[str, Any], input_tokens: Sequence[str]) -> StartingPoint:
+def _validate_state(
+    token: str, state: dict[str, Any], input_tokens: Sequence[str]
+) -> StartingPoint:
     encoded_paths = state.pop(ENCODED_KEYS_KEY, None)
     if encoded_paths is not None:
         _decode_encoded_paths(token, state, encoded_paths)
@@ -172,7 +174,9 @@ def _parse_legacy_token(token: str, input_tokens: Sequence[str]) -> StartingPoin
     values = [None if part == "None" else part for part in parts]
     values += [None] * (len(input_tokens) - len(values))
     return StartingPoint(
-        tokens=dict(zip(input_tokens, values)), truncate_amount=amount, mid_page=has_amount
+        tokens=dict(zip(input_tokens, values, strict=False)),
+        truncate_amount=amount,
+        mid_page=has_amount,
     )
 
 

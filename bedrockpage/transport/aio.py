@@ -38,11 +38,15 @@ class AsyncTransport:
 
             request = event.request
             try:
-                response = await self._http.request(request.method, request.url, headers=request.headers)
+                response = await self._http.request(
+                    request.method, request.url, headers=request.headers
+                )
             except httpx.TransportError as error:
                 call.receive_transport_error(translate_httpx_error(error, request.url))
             else:
-                call.receive_response(response.status_code, _lower_headers(response), response.content)
+                call.receive_response(
+                    response.status_code, _lower_headers(response), response.content
+                )
 
     async def close(self) -> None:
         await self._http.aclose()

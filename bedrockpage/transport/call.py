@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..exceptions import ClientError, HTTPClientError, MODELED_ERRORS, ResponseParserError
+from ..exceptions import MODELED_ERRORS, ClientError, HTTPClientError, ResponseParserError
 from ..protocol import (
     OperationModel,
     encode_query,
@@ -93,7 +93,9 @@ class CallSettings:
 class OperationCall:
     """A single API call, from serialized parameters to the parsed result or an error."""
 
-    def __init__(self, operation: OperationModel, params: Mapping[str, Any], settings: CallSettings) -> None:
+    def __init__(
+        self, operation: OperationModel, params: Mapping[str, Any], settings: CallSettings
+    ) -> None:
         self.operation = operation
         self.settings = settings
         self.attempt = 0
@@ -101,7 +103,9 @@ class OperationCall:
 
         serialized = serialize_request(operation, params)
         query = encode_query(serialized.query)
-        self._url = settings.endpoint_url.rstrip("/") + serialized.path + (f"?{query}" if query else "")
+        self._url = (
+            settings.endpoint_url.rstrip("/") + serialized.path + (f"?{query}" if query else "")
+        )
         self._method = serialized.method
 
         self._next: Event | None = None
@@ -124,7 +128,12 @@ class OperationCall:
     def receive_response(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
         request_id = _request_id(headers)
         logger.debug(
-            "%s %s -> %s (request id %s, attempt %d)", self._method, self._url, status, request_id, self.attempt
+            "%s %s -> %s (request id %s, attempt %d)",
+            self._method,
+            self._url,
+            status,
+            request_id,
+            self.attempt,
         )
         if 200 <= status < 300:
             self._receive_success(status, headers, body)
@@ -137,7 +146,9 @@ class OperationCall:
 
     def _receive_success(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
         try:
-            result = parse_response(self.operation, body, status=status, request_id=_request_id(headers) or "")
+            result = parse_response(
+                self.operation, body, status=status, request_id=_request_id(headers) or ""
+            )
         except ResponseParserError as error:
             # A cut-off body is transient; retrying beats handing out a short page.
             error.url = self._url
@@ -208,10 +219,11 @@ class OperationCall:
         self._next = SendRequest(self._build_request(), self.attempt)
 
     def _build_request(self) -> HttpRequest:
+        max_attempts = self.settings.retry_policy.max_attempts
         headers = {
             "User-Agent": self.settings.user_agent,
             "amz-sdk-invocation-id": self.invocation_id,
-            "amz-sdk-request": f"attempt={self.attempt}; max={self.settings.retry_policy.max_attempts}",
+            "amz-sdk-request": f"attempt={self.attempt}; max={max_attempts}",
         }
         headers.update(self.settings.signer(self._method, self._url, headers, b"", self._now()))
         return HttpRequest(self._method, self._url, headers)

@@ -16,7 +16,9 @@ from ..exceptions import (
 def translate_httpx_error(error: httpx.TransportError, url: str) -> HTTPClientError:
     """Return the bedrockpage error for an httpx transport failure on `url`."""
     if isinstance(error, httpx.ConnectTimeout):
-        return ConnectTimeoutError(f"Connect timeout on endpoint URL: {url!r}", url=url, error=error)
+        return ConnectTimeoutError(
+            f"Connect timeout on endpoint URL: {url!r}", url=url, error=error
+        )
     if isinstance(error, httpx.TimeoutException):
         return ReadTimeoutError(f"Read timeout on endpoint URL: {url!r}", url=url, error=error)
     if isinstance(error, httpx.ConnectError):
@@ -30,4 +32,6 @@ def translate_httpx_error(error: httpx.TransportError, url: str) -> HTTPClientEr
             url=url,
             error=error,
         )
-    return HTTPClientError(f"An HTTP client error occurred on {url!r}: {error}", url=url, error=error)
+    return HTTPClientError(
+        f"An HTTP client error occurred on {url!r}: {error}", url=url, error=error
+    )

@@ -37,7 +37,9 @@ THROTTLING_CODES = frozenset(
         "EC2ThrottledException",
     }
 )
-TRANSIENT_CODES = frozenset({"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"})
+TRANSIENT_CODES = frozenset(
+    {"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"}
+)
 TRANSIENT_STATUS_CODES = frozenset({500, 502, 503, 504})
 THROTTLING_STATUS_CODES = frozenset({429})
 
@@ -131,7 +133,7 @@ class RetryPolicy:
 
     def _backoff(self, attempt: int, outcome: Outcome) -> float:
         scale = THROTTLING_BASE_SCALE if outcome.is_throttling else BASE_SCALE
-        delay = self.random() * min(scale * 2 ** (attempt - 1), MAX_BACKOFF)
+        delay = self.random() * min(scale * 2.0 ** (attempt - 1), MAX_BACKOFF)
 
         retry_after = _retry_after_seconds(outcome.headers)
         if retry_after is not None:

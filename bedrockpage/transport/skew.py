@@ -31,7 +31,9 @@ class ClockSkew:
     offset: datetime.timedelta = datetime.timedelta(0)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def correct(self, error_code: str | None, headers: Mapping[str, str], local_now: datetime.datetime) -> bool:
+    def correct(
+        self, error_code: str | None, headers: Mapping[str, str], local_now: datetime.datetime
+    ) -> bool:
         """Adopt the server's time when `error_code` is a skew error; return True if it changed.
 
         `local_now` is the corrected time used for the failed request, so a second

@@ -41,7 +41,9 @@ class SyncTransport:
             except httpx.TransportError as error:
                 call.receive_transport_error(translate_httpx_error(error, request.url))
             else:
-                call.receive_response(response.status_code, _lower_headers(response), response.content)
+                call.receive_response(
+                    response.status_code, _lower_headers(response), response.content
+                )
 
     def close(self) -> None:
         self._http.close()

@@ -27,7 +27,11 @@ class FakeListing:
 
 
 def make_pages(
-    sizes: list[int], *, result_key: str = "items", token_key: str = "nextToken", last_token: Any = None
+    sizes: list[int],
+    *,
+    result_key: str = "items",
+    token_key: str = "nextToken",
+    last_token: Any = None,
 ) -> list[dict[str, Any]]:
     """Build pages holding `sizes[i]` unique items each, chained by tokens `t1`, `t2`, ..."""
     pages = []

@@ -38,7 +38,9 @@ class MotoServer:
     def __init__(self) -> None:
         self.port = free_loopback_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, AWS_EC2_METADATA_DISABLED="true", MOTO_ALLOW_NONEXISTENT_REGION="true")
+        env = dict(
+            os.environ, AWS_EC2_METADATA_DISABLED="true", MOTO_ALLOW_NONEXISTENT_REGION="true"
+        )
         self._process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL,
@@ -64,7 +66,9 @@ class MotoServer:
     def reset(self) -> None:
         httpx.post(f"{self.url}/moto-api/reset", timeout=10.0).raise_for_status()
 
-    def create_job(self, name: str, region: str = REGION, base_model: str = "amazon.titan-text-express-v1") -> dict:
+    def create_job(
+        self, name: str, region: str = REGION, base_model: str = "amazon.titan-text-express-v1"
+    ) -> dict:
         body = json.dumps(
             {
                 "jobName": name,
@@ -118,6 +122,9 @@ class MotoServer:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()

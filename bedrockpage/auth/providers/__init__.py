@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from .chain import default_chain, explicit_credentials, resolve_credential_source, resolve_credentials
+from .chain import (
+    default_chain,
+    explicit_credentials,
+    resolve_credential_source,
+    resolve_credentials,
+)
 from .sso import credentials_from_botocore_session
 
 __all__ = [

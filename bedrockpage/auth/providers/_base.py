@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol, Union
+from typing import Protocol
 
 from ...exceptions import CredentialRetrievalError
 from ..credentials import Credentials
 from ..refresh import RefreshableCredentials, parse_timestamp
 
 #: What a provider returns: fixed credentials, or temporary ones that refresh themselves.
-LoadedCredentials = Union[Credentials, RefreshableCredentials]
+LoadedCredentials = Credentials | RefreshableCredentials
 
 
 class CredentialProvider(Protocol):
@@ -27,7 +27,9 @@ class CredentialProvider(Protocol):
     def load(self) -> LoadedCredentials | None: ...
 
 
-def partial_credentials_error(provider: str, missing: str, present: str) -> CredentialRetrievalError:
+def partial_credentials_error(
+    provider: str, missing: str, present: str
+) -> CredentialRetrievalError:
     return CredentialRetrievalError(
         provider,
         f"partial credentials found: {present} is set but {missing} is missing or empty. "

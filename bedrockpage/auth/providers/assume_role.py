@@ -130,9 +130,7 @@ class AssumeRoleProvider:
                         "create a new client to enter a new code.",
                     )
                 mfa_code_used = True
-                call_params["TokenCode"] = self._mfa_prompter(
-                    f"Enter MFA code for {mfa_serial}: "
-                )
+                call_params["TokenCode"] = self._mfa_prompter(f"Enter MFA code for {mfa_serial}: ")
             return self._sts().assume_role(freeze(source), call_params, provider=METHOD)
 
         return refresh

@@ -96,7 +96,9 @@ def default_chain(
     metadata settings raise ConfigError here, as they do in botocore.
     """
     sender = as_sender(http)
-    ca_bundle = setting(environ, files, profile_name, env_name="AWS_CA_BUNDLE", config_key="ca_bundle")
+    ca_bundle = setting(
+        environ, files, profile_name, env_name="AWS_CA_BUNDLE", config_key="ca_bundle"
+    )
 
     def sts_client() -> StsClient:
         endpoint = resolve_sts_endpoint(

@@ -168,9 +168,7 @@ def _parse_payload(payload: Any) -> TemporaryCredentials:
         raise CredentialRetrievalError(METHOD, "the response is not a JSON object.")
     missing = [name for name in _REQUIRED_FIELDS if not isinstance(payload.get(name), str)]
     if missing:
-        raise CredentialRetrievalError(
-            METHOD, f"the response is missing {', '.join(missing)}."
-        )
+        raise CredentialRetrievalError(METHOD, f"the response is missing {', '.join(missing)}.")
 
     credentials = Credentials(
         payload["AccessKeyId"], payload["SecretAccessKey"], payload["Token"], method=METHOD

@@ -67,5 +67,7 @@ class EnvProvider:
             raise partial_credentials_error(self.method, EXPIRATION, ACCESS_KEY)
 
         credentials = Credentials(access_key, secret_key, token, method=self.method)
-        expiry_time = parse_expiration(self.method, expiration, name=EXPIRATION) if expiration else None
+        expiry_time = (
+            parse_expiration(self.method, expiration, name=EXPIRATION) if expiration else None
+        )
         return TemporaryCredentials(credentials, expiry_time)

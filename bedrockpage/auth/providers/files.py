@@ -146,7 +146,9 @@ class BotoConfigProvider:
             if credentials is not None:
                 logger.info("Found credentials in boto config file: %s", path)
                 # The boto 2 format has no session token.
-                return Credentials(credentials.access_key, credentials.secret_key, method=self.method)
+                return Credentials(
+                    credentials.access_key, credentials.secret_key, method=self.method
+                )
         return None
 
 

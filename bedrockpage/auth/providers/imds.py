@@ -55,7 +55,10 @@ _UNSAFE_URL_CHARACTERS = frozenset("\t\r\n")
 
 
 class _ImdsUnavailable(Exception):
-    """The metadata service did not answer usefully within the attempts; not an error on EC2-less hosts."""
+    """No usable answer from the metadata service within the attempts.
+
+    Normal on hosts outside EC2, so the chain moves on instead of failing.
+    """
 
 
 def metadata_disabled(environ: Mapping[str, str]) -> bool:
@@ -170,7 +173,8 @@ class InstanceMetadataProvider:
         fetched = self._retrieve()
         if fetched is None:
             raise CredentialRetrievalError(
-                METHOD, f"the instance metadata service at {self._base_url} returned no credentials."
+                METHOD,
+                f"the instance metadata service at {self._base_url} returned no credentials.",
             )
         return fetched
 

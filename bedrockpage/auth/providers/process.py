@@ -1,7 +1,8 @@
 """Credentials from the profile's `credential_process` command.
 
 The command prints JSON such as
-`{"Version": 1, "AccessKeyId": ..., "SecretAccessKey": ..., "SessionToken": ..., "Expiration": ...}`.
+`{"Version": 1, "AccessKeyId": ..., "SecretAccessKey": ..., "SessionToken": ...,
+"Expiration": ...}`.
 Its stdout contains secrets, so neither logs nor error messages ever include it.
 """
 
