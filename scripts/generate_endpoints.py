@@ -8,6 +8,10 @@ version) and writes two tables:
 - `PARTITIONS`: every partition in botocore's match order, with its region regex,
   listed regions and the outputs the rule set may read (DNS suffixes, FIPS and
   dual-stack support, implicit global region).
+- `LEGACY_PARTITIONS`: each `endpoints.json` partition's regions, Bedrock's listed
+  endpoints and the variants (FIPS, dual-stack or both) that have a hostname. botocore
+  still runs its older endpoints.json resolver at client creation, and that resolver
+  raises for a FIPS or dual-stack request that these entries do not cover.
 - `RULES`: Bedrock's rule tree flattened into an ordered decision list. A tree rule's
   conditions are prepended to each of its leaves, which gives the same first match as
   botocore's depth-first evaluation because every supported condition is a pure test.
@@ -33,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import botocore
+from botocore.regions import EndpointResolver
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TABLE_PATH = REPO_ROOT / "bedrockpage" / "endpoints" / "_table.py"
@@ -132,6 +137,13 @@ def load_partitions() -> list[dict[str, Any]]:
     return partitions
 
 
+def load_legacy_partitions() -> list[dict[str, Any]]:
+    path = botocore_data_dir() / "endpoints.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    partitions: list[dict[str, Any]] = data["partitions"]
+    return partitions
+
+
 def load_rule_set() -> tuple[str, dict[str, Any]]:
     """Return the newest API version of the service and its endpoint rule set."""
     service_dir = botocore_data_dir() / SERVICE
@@ -174,6 +186,45 @@ def partition_entry(partition: dict[str, Any]) -> dict[str, Any]:
         if attr != "name":
             entry[field] = outputs[attr]
     return entry
+
+
+# --- Legacy partitions (endpoints.json) --------------------------------------------------
+
+
+def legacy_partition_entry(partition: dict[str, Any]) -> dict[str, Any]:
+    """Return what botocore's `EndpointResolver` reads to accept or reject a variant.
+
+    A variant request fails when no variant with exactly the requested tags exists in
+    the endpoint's entry, the service defaults or the partition defaults. Bedrock's
+    endpoints carry no variants of their own in the botocore versions this supports, so
+    one that does stops the generator instead of being ignored.
+    """
+    name = partition["partition"]
+    service = partition["services"].get(SERVICE, {})
+    endpoints = service.get("endpoints", {})
+    with_variants = sorted(endpoint for endpoint, data in endpoints.items() if "variants" in data)
+    if with_variants:
+        raise RuleSetNotSupportedError(
+            f"legacy partition {name!r}: endpoints {with_variants} have their own variants"
+        )
+
+    variants = [
+        *partition.get("defaults", {}).get("variants", []),
+        *service.get("defaults", {}).get("variants", []),
+    ]
+    return {
+        "name": name,
+        "region_regex": partition.get("regionRegex", "(?!)"),
+        "regions": tuple(sorted(partition["regions"])),
+        "service_endpoints": tuple(sorted(endpoints)),
+        "skips_dualstack": name in EndpointResolver._UNSUPPORTED_DUALSTACK_PARTITIONS,
+        "variants": tuple(sorted({variant_key(variant["tags"]) for variant in variants})),
+    }
+
+
+def variant_key(tags: list[str]) -> str:
+    """Return a tag set as one string, such as `dualstack+fips`."""
+    return "+".join(sorted(set(tags)))
 
 
 # --- Rule set ---------------------------------------------------------------------------
@@ -372,6 +423,7 @@ def template_field(field: str, partition_assigned: bool, where: str) -> str:
 
 def render_table() -> str:
     partitions = [partition_entry(partition) for partition in load_partitions()]
+    legacy_partitions = [legacy_partition_entry(entry) for entry in load_legacy_partitions()]
     api_version, rule_set = load_rule_set()
     check_parameters(rule_set)
     rules = flatten_rules(rule_set["rules"], (), False, "rules")
@@ -380,7 +432,8 @@ def render_table() -> str:
         f"# Generated from botocore {botocore.__version__} by scripts/generate_endpoints.py.",
         f"# Do not edit: regenerate with `{REGENERATE_COMMAND}`.",
         f'"""Endpoint data for Bedrock: botocore {botocore.__version__}\'s partitions.json and the',
-        f"{SERVICE} {api_version} endpoint rule set, flattened into a decision list.",
+        f"{SERVICE} {api_version} endpoint rule set, flattened into a decision list, and the",
+        "variant support recorded in endpoints.json.",
         '"""',
         "",
         "from __future__ import annotations",
@@ -402,6 +455,22 @@ def render_table() -> str:
         "    supports_fips: bool",
         "    supports_dual_stack: bool",
         "    implicit_global_region: str",
+        "",
+        "",
+        "class LegacyPartition(NamedTuple):",
+        '    """A partition of endpoints.json, as far as it decides FIPS and dual-stack support.',
+        "",
+        "    `variants` lists the tag sets (`fips`, `dualstack`, `dualstack+fips`) that have a",
+        "    hostname for every endpoint in the partition. `skips_dualstack` marks a partition",
+        "    that botocore's resolver passes over when dual-stack is requested.",
+        '    """',
+        "",
+        "    name: str",
+        "    region_regex: str",
+        "    regions: tuple[str, ...]",
+        "    service_endpoints: tuple[str, ...]",
+        "    skips_dualstack: bool",
+        "    variants: tuple[str, ...]",
         "",
         "",
         "class Rule(NamedTuple):",
@@ -427,6 +496,15 @@ def render_table() -> str:
     lines += [
         ")",
         "",
+        "#: endpoints.json partitions in botocore's match order. botocore falls back to the",
+        "#: partition named aws when no partition lists or matches a region.",
+        "LEGACY_PARTITIONS: tuple[LegacyPartition, ...] = (",
+    ]
+    for legacy in legacy_partitions:
+        lines += render_legacy_partition(legacy)
+    lines += [
+        ")",
+        "",
         "#: The rule set's leaves in evaluation order: the first rule whose conditions all hold",
         "#: decides the endpoint or the error.",
         "RULES: tuple[Rule, ...] = (",
@@ -449,6 +527,17 @@ def render_partition(partition: dict[str, Any]) -> list[str]:
         "implicit_global_region",
     ):
         lines.append(f"        {field}={literal(partition[field])},")
+    lines.append("    ),")
+    return lines
+
+
+def render_legacy_partition(partition: dict[str, Any]) -> list[str]:
+    lines = ["    LegacyPartition(", f"        name={quote(partition['name'])},"]
+    lines.append(f"        region_regex={quote(partition['region_regex'])},")
+    for field in ("regions", "service_endpoints", "variants"):
+        lines += render_tuple_argument(field, [quote(item) for item in partition[field]])
+        if field == "service_endpoints":
+            lines.append(f"        skips_dualstack={literal(partition['skips_dualstack'])},")
     lines.append("    ),")
     return lines
 

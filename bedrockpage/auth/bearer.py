@@ -13,6 +13,12 @@ Bedrock's service model lists two auth schemes, `aws.auth#sigv4` and
 
 A `bearer_token=` client argument, which boto3 lacks, always selects bearer
 authentication.
+
+The profile key is read from the config file's profile overlaid with the credentials
+file's section of the same name, as botocore merges them. Unlike botocore, an empty
+token or one with whitespace or control characters raises `ConfigError` at client
+creation: botocore sends `Authorization: Bearer ` with an empty token, and fails in
+the HTTP library with the header value, token included, in the message.
 """
 
 from __future__ import annotations
@@ -20,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..config import SharedFiles, profile_value
-from ..exceptions import NoCredentialsError
+from ..config import SharedFiles
+from ..exceptions import ConfigError, NoCredentialsError
 
 BEARER_TOKEN_ENV = "AWS_BEARER_TOKEN_BEDROCK"
 PREFERENCE_ENV = "AWS_AUTH_SCHEME_PREFERENCE"
@@ -59,7 +65,7 @@ def resolve_auth(
 
     preference = preference_in_code
     if not preference:
-        preference = environ.get(PREFERENCE_ENV) or profile_value(files, profile, PREFERENCE_KEY)
+        preference = environ.get(PREFERENCE_ENV) or _profile_preference(files, profile)
     scheme = preferred_scheme(preference)
 
     env_token = environ.get(BEARER_TOKEN_ENV)
@@ -92,7 +98,28 @@ def preferred_scheme(preference: str | None) -> str:
     return SIGV4
 
 
+def _profile_preference(files: SharedFiles, profile: str) -> str | None:
+    scoped = files.profile_config(profile)
+    scoped.update(files.profile_credentials(profile))
+    value = scoped.get(PREFERENCE_KEY)
+    if value is None or isinstance(value, str):
+        return value
+    raise ConfigError(
+        f"Invalid {PREFERENCE_KEY} in profile {profile!r}: expected a comma-separated list "
+        "such as 'httpBearerAuth,sigv4', found a nested block."
+    )
+
+
 def _bearer(token: str, source: str) -> AuthChoice:
-    if not token.strip():
-        raise NoCredentialsError(f"The bearer token from {source} is empty: set a Bedrock API key.")
+    if not token:
+        raise ConfigError(f"The bearer token from {source} is empty: set a Bedrock API key.")
+
+    # Never echo the token: only the position of the first bad character is shown.
+    for position, char in enumerate(token):
+        if not (char.isascii() and char.isprintable()) or char == " ":
+            raise ConfigError(
+                f"The bearer token from {source} contains whitespace or a control or "
+                f"non-ASCII character at position {position}: set the Bedrock API key "
+                "exactly as issued, without spaces or line breaks."
+            )
     return AuthChoice(BEARER, token)

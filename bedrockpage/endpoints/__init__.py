@@ -23,6 +23,19 @@ Where this module deliberately differs from botocore (1.44.8 when written):
   silently ignored `AWS_USE_FIPS_ENDPOINT=1` sends traffic to a non-FIPS endpoint.
 - A `bedrock` entry of a `[services NAME]` section that is a plain value instead of a
   nested block raises `ConfigError`, where botocore fails with an AttributeError.
+- The client's `meta.endpoint_url` is the URL requests go to. boto3 reports the URL of
+  botocore's older endpoints.json resolver there, which differs from its request URL
+  for pseudo-regions such as `aws-cn-global` or `bedrock-us-east-1` and for dual-stack
+  in the aws-iso and aws-iso-b partitions.
+- Requests are signed for the region name. botocore signs for the credentialScope region
+  that endpoints.json gives some pseudo-regions, such as us-east-1 for
+  `bedrock-us-east-1`, whose rule-set hosts do not exist.
+
+Two parts of botocore's client creation are reproduced as well: a FIPS pseudo-region
+such as `us-east-1-fips` becomes `us-east-1` with FIPS on (`normalize_fips_region`),
+and a FIPS or dual-stack request raises where endpoints.json has no such variant for
+the region's partition, as botocore's EndpointVariantError does, even though the
+rule set would give a URL.
 """
 
 from __future__ import annotations
@@ -37,7 +50,12 @@ from ..config import Section, SharedFiles, parse_bool
 from ..exceptions import ConfigError
 from . import _table
 
-__all__ = ["configured_endpoint_url", "resolve_endpoint", "resolve_flags"]
+__all__ = [
+    "configured_endpoint_url",
+    "normalize_fips_region",
+    "resolve_endpoint",
+    "resolve_flags",
+]
 
 logger = logging.getLogger("bedrockpage.endpoints")
 
@@ -90,8 +108,9 @@ def resolve_endpoint(
     """Return the endpoint URL botocore's rule set gives for Bedrock, without a path.
 
     An empty `region` counts as missing, which only a custom `endpoint_url` can make up
-    for. Raises `ConfigError` for an invalid region or endpoint URL and wherever the rule
-    set raises, including FIPS or dual-stack beside a custom endpoint URL.
+    for. Raises `ConfigError` for an invalid region or endpoint URL, wherever the rule
+    set raises, including FIPS or dual-stack beside a custom endpoint URL, and where
+    botocore's endpoints.json has no FIPS or dual-stack variant for the partition.
     """
     _validate_region(region)
     if endpoint_url is not None:
@@ -103,12 +122,75 @@ def resolve_endpoint(
         use_dualstack=use_dualstack,
         endpoint=endpoint_url,
     )
+    if endpoint_url is None and inputs.region is not None and (use_fips or use_dualstack):
+        _check_legacy_variant(inputs)
     rule = _first_matching_rule(inputs)
 
     if rule.error is not None:
         raise ConfigError(_rule_error_message(rule.error, inputs))
     assert rule.url is not None, "every rule has a url or an error"
     return _render(rule.url, inputs)
+
+
+def normalize_fips_region(region: str) -> tuple[str, bool]:
+    """Strip a FIPS pseudo-region such as `fips-us-gov-west-1` or `us-east-1-fips`.
+
+    Returns the region without `fips-` and `-fips`, and whether anything was removed.
+    When something was, the caller must turn FIPS on regardless of the other settings,
+    as botocore's `ClientCreator._normalize_fips_region` does (1.44.8).
+    """
+    normalized = region.replace("fips-", "").replace("-fips", "")
+    if normalized == region:
+        return region, False
+
+    logger.warning(
+        "Using region %r with use_fips_endpoint=true instead of the FIPS pseudo-region %r: "
+        "set the region and use_fips_endpoint instead.",
+        normalized,
+        region,
+    )
+    return normalized, True
+
+
+def _check_legacy_variant(inputs: _RuleInputs) -> None:
+    """Raise where botocore's endpoints.json resolver rejects a FIPS or dual-stack request.
+
+    botocore runs that older resolver at client creation before the rule set, and it
+    raises EndpointVariantError when the region's partition in endpoints.json has no
+    hostname for the requested variant, even where the rule set has one.
+    """
+    assert inputs.region is not None
+    partition = _legacy_partition_for(inputs.region, inputs.use_dualstack)
+    tags = [
+        tag for tag, on in (("dualstack", inputs.use_dualstack), ("fips", inputs.use_fips)) if on
+    ]
+    if "+".join(tags) in partition.variants:
+        return
+
+    wanted = " and ".join("dual-stack" if tag == "dualstack" else "FIPS" for tag in tags)
+    inputs_text = (
+        f"region={inputs.region!r}, use_fips={inputs.use_fips}, "
+        f"use_dualstack={inputs.use_dualstack}"
+    )
+    raise ConfigError(
+        f"Cannot resolve the Bedrock endpoint ({inputs_text}): the endpoint data of botocore "
+        f"{_table.BOTOCORE_VERSION} has no {wanted} endpoint in partition {partition.name!r}, "
+        f"and botocore rejects this combination. {_fix_hint(inputs)}"
+    )
+
+
+def _legacy_partition_for(region: str, use_dualstack: bool) -> _table.LegacyPartition:
+    # Mirrors botocore.regions.EndpointResolver.construct_endpoint: the first partition
+    # that lists the region as a Bedrock endpoint or a region, or whose regex matches it,
+    # skipping some partitions for dual-stack, else the partition named aws.
+    for partition in _table.LEGACY_PARTITIONS:
+        if use_dualstack and partition.skips_dualstack:
+            continue
+        if region in partition.service_endpoints or region in partition.regions:
+            return partition
+        if _region_pattern(partition.region_regex).match(region):
+            return partition
+    return next(partition for partition in _table.LEGACY_PARTITIONS if partition.name == "aws")
 
 
 def _first_matching_rule(inputs: _RuleInputs) -> _table.Rule:

@@ -1,7 +1,8 @@
 # Generated from botocore 1.44.8 by scripts/generate_endpoints.py.
 # Do not edit: regenerate with `python scripts/generate_endpoints.py`.
 """Endpoint data for Bedrock: botocore 1.44.8's partitions.json and the
-bedrock 2023-04-20 endpoint rule set, flattened into a decision list.
+bedrock 2023-04-20 endpoint rule set, flattened into a decision list, and the
+variant support recorded in endpoints.json.
 """
 
 from __future__ import annotations
@@ -23,6 +24,22 @@ class Partition(NamedTuple):
     supports_fips: bool
     supports_dual_stack: bool
     implicit_global_region: str
+
+
+class LegacyPartition(NamedTuple):
+    """A partition of endpoints.json, as far as it decides FIPS and dual-stack support.
+
+    `variants` lists the tag sets (`fips`, `dualstack`, `dualstack+fips`) that have a
+    hostname for every endpoint in the partition. `skips_dualstack` marks a partition
+    that botocore's resolver passes over when dual-stack is requested.
+    """
+
+    name: str
+    region_regex: str
+    regions: tuple[str, ...]
+    service_endpoints: tuple[str, ...]
+    skips_dualstack: bool
+    variants: tuple[str, ...]
 
 
 class Rule(NamedTuple):
@@ -182,6 +199,241 @@ PARTITIONS: tuple[Partition, ...] = (
         supports_fips=True,
         supports_dual_stack=True,
         implicit_global_region="us-gov-west-1",
+    ),
+)
+
+#: endpoints.json partitions in botocore's match order. botocore falls back to the
+#: partition named aws when no partition lists or matches a region.
+LEGACY_PARTITIONS: tuple[LegacyPartition, ...] = (
+    LegacyPartition(
+        name="aws",
+        region_regex=r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$",
+        regions=(
+            "af-south-1",
+            "ap-east-1",
+            "ap-east-2",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-northeast-3",
+            "ap-south-1",
+            "ap-south-2",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ap-southeast-3",
+            "ap-southeast-4",
+            "ap-southeast-5",
+            "ap-southeast-6",
+            "ap-southeast-7",
+            "ca-central-1",
+            "ca-west-1",
+            "eu-central-1",
+            "eu-central-2",
+            "eu-north-1",
+            "eu-south-1",
+            "eu-south-2",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "il-central-1",
+            "me-central-1",
+            "me-south-1",
+            "mx-central-1",
+            "sa-east-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+        ),
+        service_endpoints=(
+            "af-south-1",
+            "ap-east-2",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-northeast-3",
+            "ap-south-1",
+            "ap-south-2",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ap-southeast-3",
+            "ap-southeast-4",
+            "ap-southeast-5",
+            "ap-southeast-6",
+            "ap-southeast-7",
+            "bedrock-ap-northeast-1",
+            "bedrock-ap-northeast-2",
+            "bedrock-ap-northeast-3",
+            "bedrock-ap-south-1",
+            "bedrock-ap-south-2",
+            "bedrock-ap-southeast-1",
+            "bedrock-ap-southeast-2",
+            "bedrock-ca-central-1",
+            "bedrock-eu-central-1",
+            "bedrock-eu-central-2",
+            "bedrock-eu-north-1",
+            "bedrock-eu-south-1",
+            "bedrock-eu-south-2",
+            "bedrock-eu-west-1",
+            "bedrock-eu-west-2",
+            "bedrock-eu-west-3",
+            "bedrock-fips-ca-central-1",
+            "bedrock-fips-us-east-1",
+            "bedrock-fips-us-east-2",
+            "bedrock-fips-us-west-2",
+            "bedrock-runtime-ap-northeast-1",
+            "bedrock-runtime-ap-northeast-2",
+            "bedrock-runtime-ap-northeast-3",
+            "bedrock-runtime-ap-south-1",
+            "bedrock-runtime-ap-south-2",
+            "bedrock-runtime-ap-southeast-1",
+            "bedrock-runtime-ap-southeast-2",
+            "bedrock-runtime-ca-central-1",
+            "bedrock-runtime-eu-central-1",
+            "bedrock-runtime-eu-central-2",
+            "bedrock-runtime-eu-north-1",
+            "bedrock-runtime-eu-south-1",
+            "bedrock-runtime-eu-south-2",
+            "bedrock-runtime-eu-west-1",
+            "bedrock-runtime-eu-west-2",
+            "bedrock-runtime-eu-west-3",
+            "bedrock-runtime-fips-ca-central-1",
+            "bedrock-runtime-fips-us-east-1",
+            "bedrock-runtime-fips-us-east-2",
+            "bedrock-runtime-fips-us-west-2",
+            "bedrock-runtime-sa-east-1",
+            "bedrock-runtime-us-east-1",
+            "bedrock-runtime-us-east-2",
+            "bedrock-runtime-us-west-2",
+            "bedrock-sa-east-1",
+            "bedrock-us-east-1",
+            "bedrock-us-east-2",
+            "bedrock-us-west-2",
+            "ca-central-1",
+            "ca-west-1",
+            "eu-central-1",
+            "eu-central-2",
+            "eu-north-1",
+            "eu-south-1",
+            "eu-south-2",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "il-central-1",
+            "me-central-1",
+            "me-south-1",
+            "mx-central-1",
+            "sa-east-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+        ),
+        skips_dualstack=False,
+        variants=(
+            "dualstack",
+            "dualstack+fips",
+            "fips",
+        ),
+    ),
+    LegacyPartition(
+        name="aws-cn",
+        region_regex=r"^cn\-\w+\-\d+$",
+        regions=(
+            "cn-north-1",
+            "cn-northwest-1",
+        ),
+        service_endpoints=(),
+        skips_dualstack=False,
+        variants=(
+            "dualstack",
+            "dualstack+fips",
+            "fips",
+        ),
+    ),
+    LegacyPartition(
+        name="aws-us-gov",
+        region_regex=r"^us\-gov\-\w+\-\d+$",
+        regions=(
+            "us-gov-east-1",
+            "us-gov-west-1",
+        ),
+        service_endpoints=(
+            "bedrock-fips-us-gov-east-1",
+            "bedrock-fips-us-gov-west-1",
+            "bedrock-runtime-fips-us-gov-east-1",
+            "bedrock-runtime-fips-us-gov-west-1",
+            "bedrock-runtime-us-gov-east-1",
+            "bedrock-runtime-us-gov-west-1",
+            "bedrock-us-gov-east-1",
+            "bedrock-us-gov-west-1",
+            "us-gov-east-1",
+            "us-gov-west-1",
+        ),
+        skips_dualstack=False,
+        variants=(
+            "dualstack",
+            "dualstack+fips",
+            "fips",
+        ),
+    ),
+    LegacyPartition(
+        name="aws-iso",
+        region_regex=r"^us\-iso\-\w+\-\d+$",
+        regions=(
+            "us-iso-east-1",
+            "us-iso-west-1",
+        ),
+        service_endpoints=(
+            "bedrock-runtime-us-iso-east-1",
+            "bedrock-us-iso-east-1",
+            "us-iso-east-1",
+        ),
+        skips_dualstack=True,
+        variants=("fips",),
+    ),
+    LegacyPartition(
+        name="aws-iso-b",
+        region_regex=r"^us\-isob\-\w+\-\d+$",
+        regions=(
+            "us-isob-east-1",
+            "us-isob-west-1",
+        ),
+        service_endpoints=("us-isob-east-1",),
+        skips_dualstack=True,
+        variants=("fips",),
+    ),
+    LegacyPartition(
+        name="aws-iso-e",
+        region_regex=r"^eu\-isoe\-\w+\-\d+$",
+        regions=("eu-isoe-west-1",),
+        service_endpoints=(),
+        skips_dualstack=False,
+        variants=("fips",),
+    ),
+    LegacyPartition(
+        name="aws-iso-f",
+        region_regex=r"^us\-isof\-\w+\-\d+$",
+        regions=(
+            "us-isof-east-1",
+            "us-isof-south-1",
+        ),
+        service_endpoints=(
+            "us-isof-east-1",
+            "us-isof-south-1",
+        ),
+        skips_dualstack=False,
+        variants=("fips",),
+    ),
+    LegacyPartition(
+        name="aws-eusc",
+        region_regex=r"^eusc\-(de)\-\w+\-\d+$",
+        regions=("eusc-de-east-1",),
+        service_endpoints=("eusc-de-east-1",),
+        skips_dualstack=False,
+        variants=(
+            "dualstack",
+            "dualstack+fips",
+            "fips",
+        ),
     ),
 )
 
