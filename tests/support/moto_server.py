@@ -24,6 +24,7 @@ REGION = "us-east-1"
 ACCESS_KEY = "AKIDMOTOEXAMPLE"
 SECRET_KEY = "moto-secret-example"
 STARTUP_TIMEOUT = 30.0
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def free_loopback_port() -> int:
@@ -33,16 +34,35 @@ def free_loopback_port() -> int:
 
 
 class MotoServer:
-    """A moto server child process on a free loopback port."""
+    """A moto server child process on a free loopback port.
 
-    def __init__(self) -> None:
+    With `clock_start`, moto stamps jobs with clock_start, clock_start +
+    clock_step, ... (naive, like its own clock) instead of the wall clock, so
+    recorded responses repeat. It reads the clock three times per job.
+    """
+
+    def __init__(
+        self,
+        clock_start: datetime.datetime | None = None,
+        clock_step: datetime.timedelta = datetime.timedelta(minutes=15),
+    ) -> None:
         self.port = free_loopback_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(
             os.environ, AWS_EC2_METADATA_DISABLED="true", MOTO_ALLOW_NONEXISTENT_REGION="true"
         )
+        command = [sys.executable, "-m", "moto.server"]
+        if clock_start is not None:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [REPO_ROOT, env.get("PYTHONPATH")]))
+            command = [
+                sys.executable,
+                "-m",
+                "tests.support.moto_clock",
+                clock_start.isoformat(),
+                str(clock_step.total_seconds()),
+            ]
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            [*command, "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env=env,
@@ -100,6 +120,10 @@ class MotoServer:
         response = httpx.request(method, url, headers=headers, content=body, timeout=10.0)
         response.raise_for_status()
         return dict(response.json())
+
+    def stop_job(self, name: str, region: str = REGION) -> dict:
+        """Stop a job; moto then lists it with status `Stopped`."""
+        return self._signed("POST", f"/model-customization-jobs/{name}/stop", b"", region)
 
     def seed(self, count: int, prefix: str = "job", region: str = REGION) -> list[str]:
         names = [f"{prefix}-{index:03d}" for index in range(count)]
