@@ -8,7 +8,6 @@ functions get everything from the environment and never need them.
 
 from __future__ import annotations
 
-import configparser
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +27,9 @@ def _parse_ini(path: str) -> dict[str, Section]:
     expanded = os.path.expanduser(path)
     if not os.path.isfile(expanded):
         return {}
+
+    # Imported here: with no shared files (Lambda, containers) it is never needed.
+    import configparser
 
     parser = configparser.RawConfigParser()
     try:
@@ -113,8 +115,11 @@ class SharedFiles:
 
 
 def resolve_profile_name(profile: str | None, environ: Mapping[str, str]) -> str:
-    """Return the active profile: the argument, `AWS_PROFILE`, `AWS_DEFAULT_PROFILE`, `default`."""
-    return profile or environ.get("AWS_PROFILE") or environ.get("AWS_DEFAULT_PROFILE") or "default"
+    """Return the active profile: the argument, `AWS_DEFAULT_PROFILE`, `AWS_PROFILE`, `default`.
+
+    botocore 1.44 reads AWS_DEFAULT_PROFILE before AWS_PROFILE, so the older name wins.
+    """
+    return profile or environ.get("AWS_DEFAULT_PROFILE") or environ.get("AWS_PROFILE") or "default"
 
 
 def profile_value(files: SharedFiles, profile: str, key: str) -> str | None:

@@ -9,7 +9,6 @@ window) every caller waits for the refresh, and a failure is raised.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import re
@@ -150,6 +149,9 @@ class RefreshableCredentials:
         frozen = self._frozen
         if frozen is not None and not self.refresh_needed():
             return frozen
+        # Imported here: a sync client would otherwise pay for asyncio at start-up.
+        import asyncio
+
         return await asyncio.to_thread(self.get_frozen)
 
     def _refresh(self) -> None:

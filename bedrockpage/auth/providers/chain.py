@@ -30,7 +30,7 @@ from ._base import CredentialProvider, LoadedCredentials
 from ._http import HttpOption, as_sender
 from ._profiles import full_profile, profile_exists, setting
 from .assume_role import AssumeRoleProvider, MfaPrompter
-from .container import ContainerProvider
+from .container import ECS_BASE_URL, ContainerProvider
 from .env import EnvProvider
 from .files import (
     BotoConfigProvider,
@@ -87,13 +87,16 @@ def default_chain(
     sleep: Callable[[float], None] = time.sleep,
     mfa_prompter: MfaPrompter = getpass.getpass,
     run: RunCommand = run_command,
+    container_base_url: str = ECS_BASE_URL,
 ) -> list[CredentialProvider]:
     """Build the providers for `profile_name` in botocore's order.
 
     `region` is the region of the client being created; STS calls go to its
-    regional endpoint unless `sts_endpoint_url` or AWS_ENDPOINT_URL_STS says
-    otherwise. Building the chain sends no request, but invalid instance
-    metadata settings raise ConfigError here, as they do in botocore.
+    regional endpoint unless `sts_endpoint_url` or AWS_ENDPOINT_URL_STS sets
+    another. `container_base_url` is where AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+    is sent (botocore always uses http://169.254.170.2). Building the chain
+    sends no request, but invalid instance metadata settings raise ConfigError
+    here, as they do in botocore.
     """
     sender = as_sender(http)
     ca_bundle = setting(
@@ -128,7 +131,9 @@ def default_chain(
         ]
 
     env = EnvProvider(environ, clock=clock)
-    container = ContainerProvider(environ, sender, sleep=sleep, clock=clock)
+    container = ContainerProvider(
+        environ, sender, sleep=sleep, clock=clock, base_url=container_base_url
+    )
     instance_metadata = InstanceMetadataProvider(environ, files, profile_name, sender, clock=clock)
     assume_role = AssumeRoleProvider(
         files=files,
@@ -179,6 +184,8 @@ def resolve_credential_source(
     clock: Clock = utc_now,
     sleep: Callable[[float], None] = time.sleep,
     mfa_prompter: MfaPrompter = getpass.getpass,
+    run: RunCommand = run_command,
+    container_base_url: str = ECS_BASE_URL,
 ) -> CredentialSource:
     """Find credentials: explicit arguments first, then the default chain.
 
@@ -212,6 +219,8 @@ def resolve_credential_source(
         clock=clock,
         sleep=sleep,
         mfa_prompter=mfa_prompter,
+        run=run,
+        container_base_url=container_base_url,
     )
     for provider in providers:
         logger.debug("Looking for credentials via: %s", provider.method)

@@ -1,11 +1,11 @@
 """Credentials from the ECS / EKS Pod Identity container credentials endpoint.
 
 The provider applies only when AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (sent
-to http://169.254.170.2) or AWS_CONTAINER_CREDENTIALS_FULL_URI is set. A full
-URI must use https or name a host from botocore 1.44's allow list: a loopback
-address, 169.254.170.2 (ECS), 169.254.170.23 or fd00:ec2::23 (EKS Pod
-Identity), or localhost. The list keeps a plain-http credential request on the
-instance.
+to http://169.254.170.2, or to the provider's `base_url`) or
+AWS_CONTAINER_CREDENTIALS_FULL_URI is set. Either URL must use
+https or name a host from botocore 1.44's allow list: a loopback address,
+169.254.170.2 (ECS), 169.254.170.23 or fd00:ec2::23 (EKS Pod Identity), or
+localhost. The list keeps a plain-http credential request on the instance.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ AUTH_TOKEN = "AWS_CONTAINER_AUTHORIZATION_TOKEN"
 AUTH_TOKEN_FILE = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
 
 ECS_HOST = "169.254.170.2"
+#: botocore's base URL for the relative URI. The provider takes another, so tests use loopback.
+ECS_BASE_URL = f"http://{ECS_HOST}"
 ALLOWED_HOSTS = (ECS_HOST, "169.254.170.23", "fd00:ec2::23", "localhost")
 #: botocore's ContainerMetadataFetcher: 2 s timeout, 3 attempts, 1 s between attempts.
 TIMEOUT_SECONDS = 2.0
@@ -42,10 +44,12 @@ RETRY_DELAY_SECONDS = 1.0
 _REQUIRED_FIELDS = ("AccessKeyId", "SecretAccessKey", "Token", "Expiration")
 
 
-def container_credentials_url(environ: Mapping[str, str]) -> str | None:
+def container_credentials_url(
+    environ: Mapping[str, str], base_url: str = ECS_BASE_URL
+) -> str | None:
     """Return the URL to fetch, or None when neither variable is set; the relative URI wins."""
     if RELATIVE_URI in environ:
-        return f"http://{ECS_HOST}{environ[RELATIVE_URI]}"
+        return f"{base_url.rstrip('/')}{environ[RELATIVE_URI]}"
     if FULL_URI in environ:
         return environ[FULL_URI]
     return None
@@ -81,14 +85,16 @@ class ContainerProvider:
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Clock = utc_now,
+        base_url: str = ECS_BASE_URL,
     ) -> None:
         self._environ = environ
         self._http = http
         self._sleep = sleep
         self._clock = clock
+        self._base_url = base_url
 
     def load(self) -> LoadedCredentials | None:
-        url = container_credentials_url(self._environ)
+        url = container_credentials_url(self._environ, self._base_url)
         if url is None:
             return None
         validate_full_uri(url)

@@ -1,10 +1,12 @@
 """A minimal AWS STS client: AssumeRole (SigV4-signed) and AssumeRoleWithWebIdentity (unsigned).
 
-STS uses the query protocol: a form-encoded POST answered with XML. The
-endpoint follows botocore 1.44: the regional `https://sts.{region}.{dnsSuffix}`
-(the global `https://sts.amazonaws.com` without a region, or for the legacy
-regions when `sts_regional_endpoints = legacy`), unless an endpoint URL is
-configured.
+STS uses the query protocol: a form-encoded POST with an XML response. The
+endpoint follows botocore 1.44's STS endpoint rule set: the regional
+`https://sts.{region}.{dnsSuffix}` (the global `https://sts.amazonaws.com`
+without a region, for `aws-global`, or for the legacy regions when
+`sts_regional_endpoints = legacy`), the FIPS and dual-stack variants when
+AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT (or the config keys) are
+true, unless an endpoint URL is configured.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from ...config import SharedFiles
@@ -26,11 +29,15 @@ from ._base import parse_expiration
 from ._http import HttpRequest, HttpResponse, HttpSend
 from ._profiles import bool_setting, setting
 
+if TYPE_CHECKING:
+    from ...endpoints._table import Partition
+
 logger = logging.getLogger("bedrockpage.auth.providers")
 
 API_VERSION = "2011-06-15"
 GLOBAL_ENDPOINT = "https://sts.amazonaws.com"
 GLOBAL_SIGNING_REGION = "us-east-1"
+GLOBAL_PSEUDO_REGION = "aws-global"
 #: Seconds for connecting and for reading the response; botocore's STS client waits 60.
 TIMEOUT_SECONDS = 10.0
 #: Attempts per call, botocore's standard retry mode default.
@@ -58,16 +65,11 @@ LEGACY_GLOBAL_REGIONS = frozenset(
     }
 )
 
-#: (region regex, DNS suffix) from botocore 1.44's partitions.json; a region that matches
-#: none of them belongs to the aws partition.
-PARTITION_DNS_SUFFIXES = (
-    (r"^cn\-\w+\-\d+$", "amazonaws.com.cn"),
-    (r"^eusc\-(de)\-\w+\-\d+$", "amazonaws.eu"),
-    (r"^us\-iso\-\w+\-\d+$", "c2s.ic.gov"),
-    (r"^us\-isob\-\w+\-\d+$", "sc2s.sgov.gov"),
-    (r"^eu\-isoe\-\w+\-\d+$", "cloud.adc-e.uk"),
-    (r"^us\-isof\-\w+\-\d+$", "csp.hci.ic.gov"),
-)
+#: Partitions without a dual-stack STS endpoint. botocore 1.44.8 raises EndpointVariantError
+#: for aws-iso-e and aws-iso-f (endpoints.json has no such variant). For aws-iso and aws-iso-b
+#: it falls back to the aws partition's `sts.{region}.api.aws`, a host outside those
+#: partitions, so bedrockpage raises for them as well.
+NO_DUALSTACK_STS_PARTITIONS = frozenset({"aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f"})
 
 _VALID_REGION = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
@@ -120,9 +122,20 @@ def resolve_sts_endpoint(
             "'us-east-1'."
         )
     signing_region = region or GLOBAL_SIGNING_REGION
+    use_fips = bool_setting(
+        environ, files, profile, env_name="AWS_USE_FIPS_ENDPOINT", config_key="use_fips_endpoint"
+    )
+    use_dualstack = bool_setting(
+        environ,
+        files,
+        profile,
+        env_name="AWS_USE_DUALSTACK_ENDPOINT",
+        config_key="use_dualstack_endpoint",
+    )
 
     configured = endpoint_url or _configured_endpoint_url(environ, files, profile)
     if configured:
+        _reject_variant_with_custom_endpoint(configured, use_fips, use_dualstack)
         return StsEndpoint(configured, signing_region)
 
     if region is None:
@@ -140,10 +153,76 @@ def resolve_sts_endpoint(
             f"Invalid value {mode!r} for AWS_STS_REGIONAL_ENDPOINTS / sts_regional_endpoints: "
             "expected regional or legacy."
         )
+
+    # The FIPS and dual-stack hosts are regional even in legacy mode and for aws-global.
+    if use_fips or use_dualstack:
+        return _variant_endpoint(region, use_fips=use_fips, use_dualstack=use_dualstack)
+
+    # botocore maps the pseudo-region aws-global to the global endpoint in either mode.
+    if region == GLOBAL_PSEUDO_REGION:
+        return StsEndpoint(GLOBAL_ENDPOINT, GLOBAL_SIGNING_REGION)
     if mode == "legacy" and region in LEGACY_GLOBAL_REGIONS:
         return StsEndpoint(GLOBAL_ENDPOINT, GLOBAL_SIGNING_REGION)
 
-    return StsEndpoint(f"https://sts.{region}.{_dns_suffix(region)}", region)
+    return StsEndpoint(f"https://sts.{region}.{_partition(region).dns_suffix}", region)
+
+
+def _reject_variant_with_custom_endpoint(url: str, use_fips: bool, use_dualstack: bool) -> None:
+    # botocore 1.44 drops the flag silently beside a custom endpoint; the Bedrock endpoint
+    # resolver raises in the same case, and so does this one.
+    variants = (
+        (use_fips, "FIPS", "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"),
+        (use_dualstack, "Dual-stack", "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint"),
+    )
+    for enabled, name, env_name, config_key in variants:
+        if enabled:
+            raise ConfigError(
+                f"{name} endpoints cannot be combined with the custom STS endpoint {url!r}: "
+                f"unset {env_name} (or {config_key}) or the endpoint URL."
+            )
+
+
+def _variant_endpoint(region: str, *, use_fips: bool, use_dualstack: bool) -> StsEndpoint:
+    """Return the FIPS and/or dual-stack endpoint, or raise for a partition without it."""
+    partition = _partition(region)
+    if use_fips and not partition.supports_fips:
+        raise ConfigError(
+            f"FIPS is enabled but the {partition.name} partition of region {region!r} has no "
+            "FIPS STS endpoint: unset AWS_USE_FIPS_ENDPOINT / use_fips_endpoint."
+        )
+    if use_dualstack and (
+        not partition.supports_dual_stack or partition.name in NO_DUALSTACK_STS_PARTITIONS
+    ):
+        raise ConfigError(
+            f"Dual-stack is enabled but the {partition.name} partition of region {region!r} has "
+            "no dual-stack STS endpoint: unset AWS_USE_DUALSTACK_ENDPOINT / "
+            "use_dualstack_endpoint."
+        )
+
+    if use_dualstack:
+        prefix = "sts-fips" if use_fips else "sts"
+        return StsEndpoint(f"https://{prefix}.{region}.{partition.dual_stack_dns_suffix}", region)
+    if partition.name == "aws-us-gov":
+        # GovCloud's regular STS endpoints are already FIPS validated.
+        return StsEndpoint(f"https://sts.{region}.amazonaws.com", region)
+    return StsEndpoint(f"https://sts-fips.{region}.{partition.dns_suffix}", region)
+
+
+def _partition(region: str) -> Partition:
+    """Return the region's partition as botocore's `aws.partition` does.
+
+    A partition that lists the region wins over a regex match, and a region
+    that matches nothing belongs to the first partition (aws).
+    """
+    from ...endpoints._table import PARTITIONS
+
+    for partition in PARTITIONS:
+        if region in partition.regions:
+            return partition
+    for partition in PARTITIONS:
+        if re.match(partition.region_regex, region):
+            return partition
+    return PARTITIONS[0]
 
 
 def _configured_endpoint_url(
@@ -180,13 +259,6 @@ def _configured_endpoint_url(
         profile_url if isinstance(profile_url, str) else None,
     )
     return next((url for url in candidates if url), None)
-
-
-def _dns_suffix(region: str) -> str:
-    for pattern, suffix in PARTITION_DNS_SUFFIXES:
-        if re.match(pattern, region):
-            return suffix
-    return "amazonaws.com"
 
 
 @dataclass
