@@ -29,7 +29,7 @@ from typing import Any
 
 from ..exceptions import ResponseParserError
 from .model import LIST_MODEL_CUSTOMIZATION_JOBS, OperationModel, StructureModel
-from .timestamps import parse_timestamp
+from .timestamps import parse_aws_iso, parse_timestamp
 
 # The key under which the client stores ResponseMetadata; a body field of that
 # name would be overwritten, so it is dropped here.
@@ -51,7 +51,8 @@ def parse_response(
     cannot be parsed.
     """
     text = _decode_body(body, status, request_id)
-    if not text.strip():
+    # isspace() stops at the first other character; strip() would copy the whole body.
+    if not text or text.isspace():
         return {}
 
     try:
@@ -163,10 +164,42 @@ def _parse_list(model: StructureModel, value: object, path: str) -> list[Any]:
         raise ResponseParserError(f"{path} must be a JSON array, got {_json_type(value)}")
 
     # Null items stay null, as in botocore, which treats every list as sparse.
-    return [
-        None if item is None else _parse_structure(model, item, f"{path}[{index}]")
-        for index, item in enumerate(value)
-    ]
+    parsed: list[Any] = []
+    for index, item in enumerate(value):
+        converted = _convert_plain_item(model, item) if type(item) is dict else None
+        if converted is None and item is not None:
+            converted = _parse_structure(model, item, f"{path}[{index}]")
+        parsed.append(converted)
+    return parsed
+
+
+def _convert_plain_item(model: StructureModel, item: dict[str, Any]) -> dict[str, Any] | None:
+    """Convert a list item the quick way, or return None to leave it to `_parse_structure`.
+
+    A listing parses thousands of job summaries, nearly all without nulls, without
+    nested structures and with timestamps in the form AWS sends; for those the
+    result equals `_parse_structure`'s, built from a copy with fewer steps. The
+    item itself is never changed, so any other item can still take the full path.
+    """
+    if None in item.values():
+        return None
+    for name in model.structures:
+        if name in item:
+            return None
+    for name in model.structure_lists:
+        if name in item:
+            return None
+
+    converted = item.copy()
+    for name in model.timestamps:
+        text = item.get(name)
+        if text is None:
+            continue
+        moment = parse_aws_iso(text) if type(text) is str else None
+        if moment is None:
+            return None
+        converted[name] = moment
+    return converted
 
 
 def _decode_body(body: bytes, status: int, request_id: str) -> str:
