@@ -150,8 +150,17 @@ def test_service_error_matches_boto3(ours: Any, theirs: Any) -> None:
     assert str(actual.value) == str(expected.value)
 
 
-def test_async_client_lists_same_jobs(server: MotoServer, ours: Any) -> None:
-    async def list_all() -> dict[str, Any]:
+@pytest.mark.parametrize(
+    "pagination_config",
+    [{}, {"PageSize": 4, "MaxItems": 13}, {"PageSize": 5, "MaxItems": 10}, {"MaxItems": 1}],
+    ids=["defaults", "mid-page-stop", "boundary-stop", "one-item"],
+)
+def test_async_client_lists_same_jobs(
+    server: MotoServer, ours: Any, pagination_config: dict[str, Any]
+) -> None:
+    """Pages, tokens and build_full_result() of the asyncio client equal the sync client's."""
+
+    async def list_with_async_client() -> dict[str, Any]:
         async with bedrockpage.async_client(
             "bedrock",
             region_name=REGION,
@@ -160,14 +169,37 @@ def test_async_client_lists_same_jobs(server: MotoServer, ours: Any) -> None:
             aws_secret_access_key=SECRET_KEY,
         ) as client:
             paginator = client.get_paginator(OPERATION)
-            return await paginator.paginate(
-                PaginationConfig={"PageSize": 4, "MaxItems": 13}
+            iterator = paginator.paginate(PaginationConfig=dict(pagination_config))
+            pages = [without_metadata(page) async for page in iterator]
+            tail_config = {"StartingToken": iterator.resume_token} if iterator.resume_token else {}
+            tail = [
+                without_metadata(page)
+                async for page in paginator.paginate(PaginationConfig=tail_config)
+            ]
+            full = await paginator.paginate(
+                PaginationConfig=dict(pagination_config)
             ).build_full_result()
+            return {"pages": pages, "token": iterator.resume_token, "tail": tail, "full": full}
 
-    expected = ours.get_paginator(OPERATION).paginate(
-        PaginationConfig={"PageSize": 4, "MaxItems": 13}
-    )
-    assert asyncio.run(list_all()) == expected.build_full_result()
+    paginator = ours.get_paginator(OPERATION)
+    iterator = paginator.paginate(PaginationConfig=dict(pagination_config))
+    pages = [without_metadata(page) for page in iterator]
+    tail_config = {"StartingToken": iterator.resume_token} if iterator.resume_token else {}
+    expected = {
+        "pages": pages,
+        "token": iterator.resume_token,
+        "tail": [
+            without_metadata(page) for page in paginator.paginate(PaginationConfig=tail_config)
+        ],
+        "full": paginator.paginate(PaginationConfig=dict(pagination_config)).build_full_result(),
+    }
+
+    actual = asyncio.run(list_with_async_client())
+
+    assert actual == expected
+    listed = actual["pages"] + (actual["tail"] if actual["token"] else [])
+    names = [job["jobName"] for page in listed for job in page["modelCustomizationJobSummaries"]]
+    assert len(names) == len(set(names)) == JOB_COUNT
 
 
 def test_listing_loads_no_boto_modules(server: MotoServer) -> None:

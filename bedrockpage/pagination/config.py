@@ -145,5 +145,23 @@ def _page_size(value: Any, config: PaginatorConfig) -> int | str | None:
             "PageSize parameter is not supported for the pagination interface for this operation."
         )
     if config.limit_type == "string":
-        return value if isinstance(value, str) else str(value)
+        return _page_size_text(value)
     return _positive_int("PageSize", value)
+
+
+def _page_size_text(value: Any) -> str:
+    """Coerce PageSize for a string limit member as botocore does, rejecting numbers <= 0.
+
+    A string that is not a number is sent unchanged, as botocore sends it,
+    because the service defines what such a member accepts.
+    """
+    text = value if isinstance(value, str) else str(value)
+    try:
+        number = int(text)
+    except ValueError:
+        return text
+    if number <= 0:
+        raise ParamValidationError(
+            f"Invalid value for PaginationConfig PageSize: {value!r}. It must be 1 or more."
+        )
+    return text

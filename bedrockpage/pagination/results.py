@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .expressions import Expression, merge_dicts, set_value
@@ -44,3 +44,19 @@ def result_key_items(page: dict[str, Any], key: Expression) -> list[Any]:
     """Return the items of one result key on a page, `[]` when the key is absent."""
     items = key.search(page)
     return [] if items is None else list(items)
+
+
+class ResultKeyIterator:
+    """The items of one result key across a run's pages, like botocore's `ResultKeyIterator`.
+
+    It is an iterable, not an iterator, and it reads its pages once: a second
+    pass yields nothing, as in botocore.
+    """
+
+    def __init__(self, pages: Iterable[dict[str, Any]], result_key: Expression) -> None:
+        self._pages = pages
+        self.result_key = result_key
+
+    def __iter__(self) -> Iterator[Any]:
+        for page in self._pages:
+            yield from result_key_items(page, self.result_key)
