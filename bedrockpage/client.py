@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ssl
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import Any
 
 import httpx
 
-from .exceptions import ClientExceptions
+from .exceptions import ClientExceptions, ConfigError
 from .pagination.config import PaginatorConfig
 from .pagination.sync import Paginator
 from .protocol import LIST_MODEL_CUSTOMIZATION_JOBS, OperationModel, validate_params
@@ -112,20 +114,44 @@ def new_http_client(setup: ClientSetup) -> httpx.Client:
 
 
 def http_client_options(setup: ClientSetup) -> dict[str, Any]:
-    """Options shared by the sync and async httpx clients."""
+    """Options shared by the sync and async httpx clients.
+
+    Proxies come from the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
+    `NO_PROXY`), as httpx reads them with `trust_env=True`.
+    """
     connect_timeout, read_timeout = setup.timeout
-    verify = setup.verify
-    if setup.endpoint_url.startswith("http://") and verify is True:
-        # A plain-http endpoint never uses TLS; skipping the CA bundle load saves
-        # a large part of cold start. Redirects are not followed, so no https
-        # connection can come out of this client.
-        verify = False
+    max_connections = setup.max_pool_connections
     return {
         "timeout": httpx.Timeout(read_timeout, connect=connect_timeout),
-        "verify": verify,
+        "verify": _tls_verify(setup),
+        "limits": httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        ),
         "follow_redirects": False,
         "trust_env": True,
     }
+
+
+def _tls_verify(setup: ClientSetup) -> bool | ssl.SSLContext:
+    """Return httpx's `verify=`: a bool, or an SSL context built from the CA bundle path.
+
+    httpx 0.28 and later deprecate a path in `verify=`, so a bundle becomes a context.
+    """
+    verify = setup.verify
+    if setup.endpoint_url.startswith("http://"):
+        # A plain-http endpoint never uses TLS; skipping the CA bundle load saves
+        # a large part of cold start. Redirects are not followed, so no https
+        # connection can come out of this client.
+        return False
+    if isinstance(verify, bool):
+        return verify
+    try:
+        return ssl.create_default_context(cafile=verify)
+    except (OSError, ssl.SSLError) as error:
+        raise ConfigError(
+            f"Invalid CA bundle {verify!r} (from verify=, AWS_CA_BUNDLE or ca_bundle): {error}. "
+            "Point it at a readable PEM file of CA certificates."
+        ) from None
 
 
 def client(
@@ -163,3 +189,20 @@ def check_service_name(service_name: str) -> None:
             f"Unknown service: {service_name!r}. bedrockpage supports only 'bedrock' "
             "(the Bedrock control plane)."
         )
+
+
+class _ClientModule(ModuleType):
+    """This module, callable as `client()`.
+
+    Importing `bedrockpage.client` (for `BedrockClient`, say) makes Python set
+    the package attribute `bedrockpage.client` to this module, hiding the
+    `client()` function that the package exports under the same name. Calling
+    the module calls the function, so `bedrockpage.client("bedrock", ...)`
+    works whatever was imported first.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BedrockClient:
+        return client(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _ClientModule

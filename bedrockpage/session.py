@@ -6,10 +6,13 @@ setting is missing from the arguments and the environment.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import ipaddress
 import logging
 import os
 import platform
+import string
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,7 +25,7 @@ from .auth.refresh import CredentialSource
 from .config import SharedFiles, profile_value, resolve_profile_name, resolve_region
 from .exceptions import ConfigError
 from .transport.call import CallSettings, RequestSigner
-from .transport.retries import RetryPolicy
+from .transport.retries import DEFAULT_MAX_ATTEMPTS, RETRY_POLICIES, RetryPolicy
 from .transport.skew import ClockSkew
 
 logger = logging.getLogger("bedrockpage")
@@ -31,13 +34,16 @@ SERVICE_NAME = "bedrock"
 SIGNING_NAME = "bedrock"
 DEFAULT_TIMEOUT = 60.0
 RETRY_MODES = ("standard", "legacy", "adaptive")
+RETRIES_KEYS = ("mode", "max_attempts", "total_max_attempts")
 
 
 @dataclass(frozen=True)
 class Config:
     """Client options, named as in `botocore.config.Config`.
 
-    Timeouts are in seconds. `retries` takes `{"mode": "standard", "max_attempts": 3}`.
+    Timeouts are in seconds. `retries` takes botocore's keys: `mode` ("standard",
+    "legacy" or "adaptive"), `max_attempts` (retries after the first attempt, as in
+    botocore) or `total_max_attempts` (all attempts; wins over `max_attempts`).
     """
 
     connect_timeout: float = DEFAULT_TIMEOUT
@@ -48,6 +54,11 @@ class Config:
     user_agent_appid: str | None = None
     auth_scheme_preference: str | None = None
     max_pool_connections: int = 10
+
+    def __post_init__(self) -> None:
+        _check_timeout("connect_timeout", self.connect_timeout)
+        _check_timeout("read_timeout", self.read_timeout)
+        _check_retries(self.retries)
 
 
 class LazyCredentials:
@@ -128,17 +139,30 @@ class ClientSetup:
     endpoint_url: str
     call_settings: CallSettings
     timeout: Any
+    #: True, False, or the path of a CA bundle (PEM) to verify TLS with.
     verify: bool | str
+    max_pool_connections: int = 10
 
 
 def user_agent(appid: str | None) -> str:
+    """Build the User-Agent: bedrockpage, httpx and Python versions, then `app/<appid>`.
+
+    The app id gets botocore's sanitizing: characters outside ASCII letters,
+    digits and ``!#$%&'*+-.^_`|~,`` become "-".
+    """
     import httpx
 
     agent = (
         f"bedrockpage/{_version.__version__} httpx/{httpx.__version__} "
         f"Python/{platform.python_version()}"
     )
-    return f"{agent} app/{appid}" if appid else agent
+    if not appid:
+        return agent
+    sanitized = "".join(char if char in _USER_AGENT_CHARACTERS else "-" for char in appid)
+    return f"{agent} app/{sanitized}"
+
+
+_USER_AGENT_CHARACTERS = frozenset(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~,")
 
 
 def resolve_setup(
@@ -159,7 +183,12 @@ def resolve_setup(
     files = SharedFiles(environ)
     profile_name = resolve_profile_name(profile, environ)
 
+    from .endpoints import normalize_fips_region
+
     region = resolve_region(region_name, profile_name, files, environ)
+    region, region_selects_fips = normalize_fips_region(region)
+    if region_selects_fips:
+        config = dataclasses.replace(config, use_fips_endpoint=True)
     endpoint = _resolve_endpoint(endpoint_url, region, config, environ, files, profile_name)
     signer = _resolve_signer(
         aws_access_key_id,
@@ -177,8 +206,9 @@ def resolve_setup(
         signer=signer,
         retry_policy=_resolve_retry_policy(config, environ, files, profile_name),
         clock_skew=ClockSkew(),
-        user_agent=user_agent(config.user_agent_appid or environ.get("AWS_SDK_UA_APP_ID")),
+        user_agent=user_agent(_resolve_appid(config, environ, files, profile_name)),
         clock=lambda: datetime.datetime.now(datetime.timezone.utc),
+        read_timeout=config.read_timeout,
     )
     return ClientSetup(
         region_name=region,
@@ -186,6 +216,7 @@ def resolve_setup(
         call_settings=settings,
         timeout=(config.connect_timeout, config.read_timeout),
         verify=_resolve_verify(verify, environ, files, profile_name),
+        max_pool_connections=config.max_pool_connections,
     )
 
 
@@ -212,12 +243,26 @@ def _resolve_endpoint(
 
 def _warn_if_plain_http(url: str) -> None:
     parts = urlsplit(url)
-    hostname = parts.hostname or ""
-    is_loopback = hostname in {"localhost", "::1"} or hostname.startswith("127.")
-    if parts.scheme == "http" and not is_loopback:
+    if parts.scheme == "http" and not _is_loopback_host(parts.hostname or ""):
+        from .endpoints import _redact_userinfo
+
         logger.warning(
-            "Endpoint %s uses plain http: requests and signatures are not encrypted", url
+            "Endpoint %s uses plain http: requests and signatures are not encrypted",
+            _redact_userinfo(url),
         )
+
+
+def _is_loopback_host(hostname: str) -> bool:
+    """Return True for `localhost` and addresses in 127.0.0.0/8 or ::1.
+
+    A name that only starts with "127." (such as 127.example.com) is not loopback.
+    """
+    if hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
 
 
 def _resolve_signer(
@@ -245,15 +290,23 @@ def _resolve_signer(
         logger.debug("Using bearer authentication (Bedrock API key)")
         return BearerSigner(choice.bearer_token)
 
-    from .auth.providers import explicit_credentials, resolve_credential_source
     from .auth.refresh import StaticCredentials
 
-    # Partial explicit keys fail here, at client creation, as in botocore.
-    explicit = explicit_credentials(access_key, secret_key, session_token)
+    # A full key pair needs none of the providers, whose modules are a large part
+    # of cold start. Partial explicit keys fail here, at client creation, as in botocore.
+    if access_key is not None and secret_key is not None:
+        explicit: Credentials | None = Credentials(access_key, secret_key, session_token)
+    else:
+        from .auth.providers import explicit_credentials
+
+        explicit = explicit_credentials(access_key, secret_key, session_token)
 
     def find_source() -> CredentialSource:
         if explicit is not None:
             return StaticCredentials(explicit)
+
+        from .auth.providers import resolve_credential_source
+
         return resolve_credential_source(
             profile_name=explicit_profile, region=region, environ=environ, files=files
         )
@@ -264,41 +317,111 @@ def _resolve_signer(
 def _resolve_retry_policy(
     config: Config, environ: Mapping[str, str], files: SharedFiles, profile: str
 ) -> RetryPolicy:
-    retries = dict(config.retries or {})
-    mode = (
-        retries.get("mode")
-        or environ.get("AWS_RETRY_MODE")
-        or profile_value(files, profile, "retry_mode")
-    )
-    mode = mode or "standard"
-    if mode not in RETRY_MODES:
-        raise ConfigError(f"Invalid retry mode {mode!r}: expected one of {', '.join(RETRY_MODES)}.")
+    """Build the retry policy with botocore's precedence.
 
-    raw_attempts = (
-        retries.get("max_attempts")
-        or environ.get("AWS_MAX_ATTEMPTS")
-        or profile_value(files, profile, "max_attempts")
-    )
-    max_attempts = 3
-    if raw_attempts is not None:
-        try:
-            max_attempts = int(raw_attempts)
-        except (TypeError, ValueError):
+    The mode comes from `Config.retries["mode"]`, `AWS_RETRY_MODE`, the profile's
+    `retry_mode`, else "standard". The total number of attempts comes from
+    `total_max_attempts`, else `max_attempts + 1` (botocore's client option counts
+    retries), else `AWS_MAX_ATTEMPTS` or the profile's `max_attempts` (both count
+    all attempts), else 3 (5 in legacy mode).
+    """
+    retries = dict(config.retries or {})
+    mode = retries.get("mode")
+    if mode is None:
+        mode = _retry_mode_setting(environ, files, profile)
+
+    max_attempts = _total_max_attempts(retries, environ, files, profile)
+    if max_attempts is None:
+        max_attempts = DEFAULT_MAX_ATTEMPTS[mode]
+    return RETRY_POLICIES[mode](max_attempts=max_attempts)
+
+
+def _retry_mode_setting(environ: Mapping[str, str], files: SharedFiles, profile: str) -> str:
+    from_env = environ.get("AWS_RETRY_MODE")
+    mode = from_env or profile_value(files, profile, "retry_mode") or "standard"
+    if mode not in RETRY_MODES:
+        # botocore silently turns retries off for an unknown mode; a typo should not do that.
+        source = "AWS_RETRY_MODE" if from_env else f"retry_mode in profile {profile!r}"
+        raise ConfigError(
+            f"Invalid retry mode {mode!r} from {source}: expected one of {', '.join(RETRY_MODES)}."
+        )
+    return mode
+
+
+def _total_max_attempts(
+    retries: Mapping[str, Any], environ: Mapping[str, str], files: SharedFiles, profile: str
+) -> int | None:
+    if "total_max_attempts" in retries:
+        return int(retries["total_max_attempts"])
+    if "max_attempts" in retries:
+        return int(retries["max_attempts"]) + 1
+
+    from_env = environ.get("AWS_MAX_ATTEMPTS")
+    raw = from_env or profile_value(files, profile, "max_attempts")
+    if raw is None:
+        return None
+    source = "AWS_MAX_ATTEMPTS" if from_env else f"max_attempts in profile {profile!r}"
+    try:
+        total = int(raw)
+    except ValueError:
+        total = 0
+    if total < 1:
+        raise ConfigError(
+            f"Invalid {source} {raw!r}: expected the total number of attempts, "
+            "an integer of 1 or more."
+        )
+    return total
+
+
+def _check_retries(retries: Mapping[str, Any] | None) -> None:
+    """Validate `Config.retries` as `botocore.config.Config` does, with clearer messages."""
+    if retries is None:
+        return
+    for key, value in retries.items():
+        if key not in RETRIES_KEYS:
             raise ConfigError(
-                f"Invalid max_attempts {raw_attempts!r}: expected an integer of 1 or more."
-            ) from None
-        if max_attempts < 1:
-            raise ConfigError(
-                f"Invalid max_attempts {raw_attempts!r}: expected an integer of 1 or more."
+                f"Invalid retries option {key!r}: expected one of {', '.join(RETRIES_KEYS)}."
             )
-    # NOTE: the legacy and adaptive modes currently use standard mode's
-    # decisions; only the mode name is validated.
-    return RetryPolicy(max_attempts=max_attempts, mode=mode)
+        if key == "mode" and value not in RETRY_MODES:
+            raise ConfigError(
+                f"Invalid retry mode {value!r}: expected one of {', '.join(RETRY_MODES)}."
+            )
+        if key == "max_attempts":
+            _check_attempts(key, value, minimum=0, meaning="the number of retries")
+        if key == "total_max_attempts":
+            _check_attempts(key, value, minimum=1, meaning="the total number of attempts")
+
+
+def _check_attempts(key: str, value: object, *, minimum: int, meaning: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(
+            f"Invalid retries[{key!r}] {value!r}: expected {meaning}, "
+            f"an integer of {minimum} or more."
+        )
+
+
+def _check_timeout(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ConfigError(f"Invalid {name} {value!r}: expected a number of seconds above 0.")
+
+
+def _resolve_appid(
+    config: Config, environ: Mapping[str, str], files: SharedFiles, profile: str
+) -> str | None:
+    return (
+        config.user_agent_appid
+        or environ.get("AWS_SDK_UA_APP_ID")
+        or profile_value(files, profile, "sdk_ua_app_id")
+    )
 
 
 def _resolve_verify(
     verify: bool | str | None, environ: Mapping[str, str], files: SharedFiles, profile: str
 ) -> bool | str:
+    """Return the `verify=` argument, else the CA bundle path of `AWS_CA_BUNDLE` or `ca_bundle`.
+
+    The bundle is only a path here; the httpx client options load it, for https only.
+    """
     if verify is not None:
         return verify
     bundle = environ.get("AWS_CA_BUNDLE") or profile_value(files, profile, "ca_bundle")

@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 from .config import LimitType, PaginatorConfig, parse_pagination_config
+from .control import PageControl, pop_control_options
 from .expressions import Expression, compile_expression
-from .results import FullResultBuilder
+from .results import FullResultBuilder, result_key_items
 from .sync import PageIteratorBase
 
 AsyncMethod = Callable[..., Awaitable[dict[str, Any]]]
@@ -17,15 +18,38 @@ class AsyncPageIterator(PageIteratorBase):
     """An async iterable of pages; each `async for` starts a new run."""
 
     def __init__(
-        self, method: AsyncMethod, config: PaginatorConfig, op_kwargs: dict[str, Any], params: Any
+        self,
+        method: AsyncMethod,
+        config: PaginatorConfig,
+        op_kwargs: dict[str, Any],
+        params: Any,
+        control: PageControl | None = None,
     ) -> None:
-        super().__init__(config, op_kwargs, params)
+        super().__init__(config, op_kwargs, params, control)
         self._method = method
 
     async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
         engine = self._new_engine()
+        run = self._new_run()
         while (kwargs := engine.next_request()) is not None:
-            yield engine.receive_page(await self._method(**kwargs))
+            delay = run.next_delay()
+            if delay is None:
+                return
+            if delay > 0:
+                await run.control.async_sleep(delay)
+
+            with run.request():
+                response = await self._method(**kwargs)
+            page = engine.receive_page(response)
+            run.page_received(page, engine.checkpoint_token)
+            yield page
+
+    async def items(self) -> AsyncIterator[Any]:
+        """Yield the items of the primary result key (the jobs), page after page."""
+        primary = self._config.result_keys[0]
+        async for page in self:
+            for item in result_key_items(page, primary):
+                yield item
 
     async def build_full_result(self) -> dict[str, Any]:
         builder = FullResultBuilder(self._config.result_keys)
@@ -66,5 +90,7 @@ class AsyncPaginator:
         return list(self._config.result_keys)
 
     def paginate(self, **kwargs: Any) -> AsyncPageIterator:
+        """Validate the arguments as `Paginator.paginate` does and return an async page iterator."""
+        control = pop_control_options(kwargs)
         params = parse_pagination_config(kwargs.pop("PaginationConfig", None), self._config)
-        return AsyncPageIterator(self._method, self._config, kwargs, params)
+        return AsyncPageIterator(self._method, self._config, kwargs, params, control)

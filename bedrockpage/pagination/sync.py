@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .config import LimitType, PaginatorConfig, PagingParams, parse_pagination_config
+from .control import ControlledRun, PageControl, pop_control_options
 from .engine import PaginationEngine
 from .expressions import Expression, compile_expression
-from .results import FullResultBuilder, result_key_items
+from .results import FullResultBuilder, ResultKeyIterator, result_key_items
 
 Method = Callable[..., dict[str, Any]]
 
@@ -18,18 +19,38 @@ class PageIteratorBase:
     """State shared by the sync and async page iterators: config, parameters, last run."""
 
     def __init__(
-        self, config: PaginatorConfig, op_kwargs: dict[str, Any], params: PagingParams
+        self,
+        config: PaginatorConfig,
+        op_kwargs: dict[str, Any],
+        params: PagingParams,
+        control: PageControl | None = None,
     ) -> None:
         self._config = config
         self._op_kwargs = op_kwargs
         self._params = params
         self._engine: PaginationEngine | None = None
+        self._control = control or PageControl()
+        self._run: ControlledRun | None = None
 
     def _new_engine(self) -> PaginationEngine:
         # Every iteration starts from the original parameters; botocore reuses
         # the token of the previous run when a PageIterator is iterated twice.
         self._engine = PaginationEngine(self._config, self._op_kwargs, self._params)
         return self._engine
+
+    def _new_run(self) -> ControlledRun:
+        self._run = self._control.start()
+        return self._run
+
+    @property
+    def stop_reason(self) -> str | None:
+        """Why the last run ended early: "deadline", or None."""
+        return self._run.stop_reason if self._run else None
+
+    @property
+    def stopped_for_deadline(self) -> bool:
+        """True when the last run stopped because the next page would pass the deadline."""
+        return self.stop_reason == "deadline"
 
     @property
     def result_keys(self) -> list[Expression]:
@@ -72,14 +93,32 @@ class PageIterator(PageIteratorBase):
         config: PaginatorConfig,
         op_kwargs: dict[str, Any],
         params: PagingParams,
+        control: PageControl | None = None,
     ) -> None:
-        super().__init__(config, op_kwargs, params)
+        super().__init__(config, op_kwargs, params, control)
         self._method = method
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         engine = self._new_engine()
+        run = self._new_run()
         while (kwargs := engine.next_request()) is not None:
-            yield engine.receive_page(self._method(**kwargs))
+            delay = run.next_delay()
+            if delay is None:
+                return
+            if delay > 0:
+                run.control.sleep(delay)
+
+            with run.request():
+                response = self._method(**kwargs)
+            page = engine.receive_page(response)
+            run.page_received(page, engine.checkpoint_token)
+            yield page
+
+    def items(self) -> Iterator[Any]:
+        """Yield the items of the primary result key (the jobs), page after page."""
+        primary = self._config.result_keys[0]
+        for page in self:
+            yield from result_key_items(page, primary)
 
     def build_full_result(self) -> dict[str, Any]:
         builder = FullResultBuilder(self._config.result_keys)
@@ -97,18 +136,13 @@ class PageIterator(PageIteratorBase):
             else:
                 yield results
 
-    def result_key_iters(self) -> list[Iterator[Any]]:
-        """Return one iterator per result key, all fed by a single run."""
+    def result_key_iters(self) -> list[ResultKeyIterator]:
+        """Return one iterable per result key, all fed by a single run."""
         pages = itertools.tee(self, len(self._config.result_keys))
         return [
-            _iterate_result_key(branch, key)
+            ResultKeyIterator(branch, key)
             for branch, key in zip(pages, self._config.result_keys, strict=True)
         ]
-
-
-def _iterate_result_key(pages: Iterator[dict[str, Any]], key: Expression) -> Iterator[Any]:
-    for page in pages:
-        yield from result_key_items(page, key)
 
 
 class Paginator:
@@ -141,6 +175,12 @@ class Paginator:
         return list(self._config.result_keys)
 
     def paginate(self, **kwargs: Any) -> PageIterator:
-        """Validate `PaginationConfig` and return a page iterator; no request is sent yet."""
+        """Validate `PaginationConfig` and return a page iterator; no request is sent yet.
+
+        Besides the operation's parameters and `PaginationConfig`, it takes the
+        run-control keywords of `PageControl`: `deadline`, `safety_margin`,
+        `max_pages_per_second`, `on_page` and `control`.
+        """
+        control = pop_control_options(kwargs)
         params = parse_pagination_config(kwargs.pop("PaginationConfig", None), self._config)
-        return PageIterator(self._method, self._config, kwargs, params)
+        return PageIterator(self._method, self._config, kwargs, params, control)

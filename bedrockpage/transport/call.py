@@ -12,7 +12,16 @@ The sync and async transports drive the same `OperationCall`:
 
 `next_event` raises the final error (a `ClientError` subclass, an
 `HTTPClientError` subclass or `ResponseParserError`) when no retry is left.
-Each attempt is signed anew, with the clock-skew correction applied.
+Each attempt is signed anew, with the clock-skew correction applied, right
+before it is sent (after any backoff or rate-limiter wait).
+
+A 2xx response whose JSON body carries `__type` is handled as the error it
+names (retried when that error is retryable), unlike botocore, which reads it
+as an empty result.
+
+A skew correction resends the request once without consulting the retry
+policy. That resend counts in `RetryAttempts` and in `amz-sdk-request`, and it
+may exceed `max_attempts` by one.
 """
 
 from __future__ import annotations
@@ -23,8 +32,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 from ..exceptions import MODELED_ERRORS, ClientError, HTTPClientError, ResponseParserError
+from ..pagination.control import remaining_time
 from ..protocol import (
     OperationModel,
     encode_query,
@@ -33,10 +44,16 @@ from ..protocol import (
     response_metadata,
     serialize_request,
 )
-from .retries import Outcome, Retry, RetryPolicy
+from .retries import Outcome, RetryDecision, RetryPolicy
 from .skew import ClockSkew
 
 logger = logging.getLogger("bedrockpage.transport")
+
+#: The body key of a rest-json error document that names the error code.
+_ERROR_TYPE_KEY = "__type"
+#: The `Date` format botocore parses to compute the `ttl` of `amz-sdk-request`.
+_HTTP_DATE_FORMAT = "%a, %d %b %Y %H:%M:%S %Z"
+_TTL_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
 class RequestSigner(Protocol):
@@ -88,6 +105,8 @@ class CallSettings:
     clock_skew: ClockSkew
     user_agent: str
     clock: Callable[[], datetime.datetime]
+    #: Seconds; botocore adds it to the server's time for the `ttl` of `amz-sdk-request`.
+    read_timeout: float = 60.0
 
 
 class OperationCall:
@@ -106,43 +125,61 @@ class OperationCall:
         self._url = (
             settings.endpoint_url.rstrip("/") + serialized.path + (f"?{query}" if query else "")
         )
+        self._log_url = _url_without_userinfo(self._url)
         self._method = serialized.method
 
         self._next: Event | None = None
-        self._last_retry: Retry | None = None
+        self._resume: Callable[[], Event] = self._start_attempt
+        self._last_quota_cost: int | None = None
+        self._ttl: str | None = None
+        # The last response's Date with the clock readings around it; parsed only
+        # when a retry needs the ttl, because strptime's first call costs milliseconds.
+        self._ttl_inputs: tuple[str, datetime.datetime, datetime.datetime] | None = None
         self._skew_retried = False
         self._error: BaseException | None = None
-        self._schedule_attempt()
+        self._sleeping = False
+        self._next = self._start_attempt()
 
     def next_event(self) -> Event:
         if self._error is not None:
             raise self._error
+        if self._next is None and self._sleeping:
+            # The driver has slept: only now sign and send, or wait again.
+            self._sleeping = False
+            self._next = self._resume()
         assert self._next is not None, "next_event() called while a response is awaited"
         event, self._next = self._next, None
-        if isinstance(event, Sleep):
-            self._schedule_attempt()
+        self._sleeping = isinstance(event, Sleep)
         return event
 
     # -- responses -----------------------------------------------------------
 
     def receive_response(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
-        request_id = _request_id(headers)
         logger.debug(
-            "%s %s -> %s (request id %s, attempt %d)",
+            "%s %s -> HTTP %s (request id %s, attempt %d)",
             self._method,
-            self._url,
+            self._log_url,
             status,
-            request_id,
+            _request_id(headers),
             self.attempt,
         )
+        self._update_ttl(headers)
         if 200 <= status < 300:
             self._receive_success(status, headers, body)
         else:
             self._receive_error(status, headers, body)
 
     def receive_transport_error(self, error: HTTPClientError) -> None:
-        logger.debug("%s %s failed on attempt %d: %s", self._method, self._url, self.attempt, error)
-        self._retry_or_fail(Outcome(transport_error=True), error)
+        logger.debug(
+            "%s %s failed on attempt %d: %s", self._method, self._log_url, self.attempt, error
+        )
+        outcome = Outcome(error=error)
+        self.settings.retry_policy.record_response(outcome)
+        decision = self.settings.retry_policy.decide(self.attempt, outcome)
+        if decision.retries and _fits_deadline(decision.delay, self.operation.name):
+            self._schedule_retry(decision, outcome)
+        else:
+            self._error = error
 
     def _receive_success(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
         try:
@@ -150,86 +187,211 @@ class OperationCall:
                 self.operation, body, status=status, request_id=_request_id(headers) or ""
             )
         except ResponseParserError as error:
-            # A cut-off body is transient; retrying beats handing out a short page.
-            error.url = self._url
-            self._retry_or_fail(Outcome(status=status, transport_error=True), error)
+            # As in botocore, an unparseable 2xx body is raised at once, without a retry.
+            error.url = self._log_url
+            self._error = error
+            return
+        if _ERROR_TYPE_KEY in result:
+            # A 2xx whose body names an error type is that error, not a page.
+            # Botocore drops the unknown key and returns an empty last page,
+            # which ends a listing early without any error.
+            self._receive_error(status, headers, body)
             return
 
-        self.settings.retry_policy.record_success(self._last_retry)
+        policy = self.settings.retry_policy
+        outcome = Outcome(status=status)
+        policy.record_response(outcome)
+        decision = policy.decide(self.attempt, outcome)
+        policy.record_success(self._last_quota_cost)
+
         result["ResponseMetadata"] = response_metadata(status, headers, self.attempt - 1)
+        result["ResponseMetadata"].update(decision.metadata())
         self._next = Finished(result)
 
     def _receive_error(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
-        parsed = parse_error(status, headers, body)
+        parsed = parse_error(status, headers, body, operation=self.operation)
         code = parsed.get("Error", {}).get("Code")
         metadata = response_metadata(status, headers, self.attempt - 1)
         parsed["ResponseMetadata"] = metadata
+        outcome = Outcome(status=status, error_code=code, headers=metadata["HTTPHeaders"])
+        self.settings.retry_policy.record_response(outcome)
 
-        if not self._skew_retried and self.settings.clock_skew.correct(code, headers, self._now()):
-            self._skew_retried = True
-            logger.warning(
-                "Clock skew detected (%s); corrected by %.0f s and retrying (request id %s)",
-                code,
-                self.settings.clock_skew.offset.total_seconds(),
-                metadata.get("RequestId"),
-            )
-            self._schedule_attempt()
+        if self._correct_clock_skew(code, headers, metadata.get("RequestId")):
             return
 
+        decision = self.settings.retry_policy.decide(self.attempt, outcome)
+        metadata.update(decision.metadata())
+        if decision.retries and _fits_deadline(decision.delay, self.operation.name):
+            self._schedule_retry(decision, outcome, metadata.get("RequestId"))
+            return
+
+        self._log_final_error(decision, outcome)
         error_class = MODELED_ERRORS.get(code or "", ClientError)
-        outcome = Outcome(status=status, error_code=code, headers=metadata["HTTPHeaders"])
-        self._retry_or_fail(outcome, None, parsed, error_class)
+        self._error = error_class(parsed, self.operation.name)
+
+    def _correct_clock_skew(
+        self, code: str | None, headers: Mapping[str, str], request_id: str | None
+    ) -> bool:
+        if self._skew_retried:
+            return False
+        if not self.settings.clock_skew.correct(code, headers, self._now()):
+            return False
+
+        self._skew_retried = True
+        logger.warning(
+            "Clock skew detected on %s (%s, request id %s): signing with an offset of "
+            "%+.0f s from now on and resending",
+            self.operation.name,
+            code,
+            request_id,
+            self.settings.clock_skew.offset.total_seconds(),
+        )
+        self._next = self._start_attempt()
+        return True
 
     # -- retries -------------------------------------------------------------
 
-    def _retry_or_fail(
-        self,
-        outcome: Outcome,
-        error: BaseException | None,
-        parsed: dict[str, Any] | None = None,
-        error_class: type[ClientError] = ClientError,
+    def _schedule_retry(
+        self, decision: RetryDecision, outcome: Outcome, request_id: str | None = None
     ) -> None:
-        retry = self.settings.retry_policy.plan_retry(self.attempt, outcome)
-        if retry is not None:
-            self._last_retry = retry
-            level = logging.INFO if outcome.is_throttling else logging.DEBUG
-            logger.log(
-                level,
-                "Retrying %s after attempt %d (%s) in %.3f s",
+        assert decision.delay is not None
+        self._last_quota_cost = decision.quota_cost
+        logger.info(
+            "Retrying %s after attempt %d of %d (%s%s, request id %s) in %.3f s",
+            self.operation.name,
+            self.attempt,
+            self.settings.retry_policy.max_attempts,
+            _describe(outcome),
+            ", throttled" if outcome.is_throttling else "",
+            request_id,
+            decision.delay,
+        )
+        self._resume = self._start_attempt
+        self._next = Sleep(decision.delay)
+
+    def _log_final_error(self, decision: RetryDecision, outcome: Outcome) -> None:
+        if decision.quota_reached:
+            logger.warning(
+                "Not retrying %s after attempt %d (%s): the client's retry quota is used up",
                 self.operation.name,
                 self.attempt,
-                outcome.error_code or outcome.status or type(error).__name__,
-                retry.delay,
+                _describe(outcome),
             )
-            self._next = Sleep(retry.delay)
-            return
-
-        if parsed is not None:
-            if self.attempt >= self.settings.retry_policy.max_attempts and outcome.is_retryable:
-                parsed["ResponseMetadata"]["MaxAttemptsReached"] = True
-            self._error = error_class(parsed, self.operation.name)
-        else:
-            assert error is not None
-            self._error = error
+        elif decision.max_attempts_reached and self.attempt > 1:
+            logger.info(
+                "Giving up on %s after %d attempts (%s)",
+                self.operation.name,
+                self.attempt,
+                _describe(outcome),
+            )
 
     # -- requests ------------------------------------------------------------
 
-    def _schedule_attempt(self) -> None:
+    def _start_attempt(self) -> Event:
         self.attempt += 1
-        self._next = SendRequest(self._build_request(), self.attempt)
+        return self._send_when_allowed()
+
+    def _send_when_allowed(self) -> Event:
+        """Return the signed request, or a Sleep when the adaptive rate limiter says wait."""
+        wait = self.settings.retry_policy.send_delay()
+        if wait > 0:
+            logger.debug(
+                "Client-side rate limit: waiting %.3f s before attempt %d of %s",
+                wait,
+                self.attempt,
+                self.operation.name,
+            )
+            self._resume = self._send_when_allowed
+            return Sleep(wait)
+        return SendRequest(self._build_request(), self.attempt)
 
     def _build_request(self) -> HttpRequest:
-        max_attempts = self.settings.retry_policy.max_attempts
         headers = {
             "User-Agent": self.settings.user_agent,
             "amz-sdk-invocation-id": self.invocation_id,
-            "amz-sdk-request": f"attempt={self.attempt}; max={max_attempts}",
+            "amz-sdk-request": self._sdk_request_header(),
         }
         headers.update(self.settings.signer(self._method, self._url, headers, b"", self._now()))
         return HttpRequest(self._method, self._url, headers)
 
+    def _sdk_request_header(self) -> str:
+        policy = self.settings.retry_policy
+        self._apply_ttl_inputs()
+        parts = [] if self._ttl is None else [f"ttl={self._ttl}"]
+        parts.append(f"attempt={self.attempt}")
+        if self.attempt > 1 or policy.announces_max_on_first_attempt:
+            parts.append(f"max={policy.max_attempts}")
+        return "; ".join(parts)
+
+    def _update_ttl(self, headers: Mapping[str, str]) -> None:
+        """Keep botocore's `ttl`: the server's time plus the read timeout.
+
+        A response without a parseable `Date` keeps the previous value, as botocore does.
+        """
+        date = headers.get("date")
+        if not date:
+            return
+        received = _naive_utc(self.settings.clock())
+        local = _naive_utc(self.settings.clock())
+        self._ttl_inputs = (date, received, local)
+
+    def _apply_ttl_inputs(self) -> None:
+        # Every response is followed by at most one request header, so the inputs
+        # are always applied before the next response replaces them.
+        if self._ttl_inputs is None:
+            return
+        date, received, local = self._ttl_inputs
+        self._ttl_inputs = None
+        try:
+            server_time = datetime.datetime.strptime(date, _HTTP_DATE_FORMAT)
+        except ValueError:
+            return
+        timeout = datetime.timedelta(seconds=self.settings.read_timeout)
+        self._ttl = (local + timeout + (server_time - received)).strftime(_TTL_FORMAT)
+
     def _now(self) -> datetime.datetime:
         return self.settings.clock() + self.settings.clock_skew.offset
+
+
+def _describe(outcome: Outcome) -> str:
+    if outcome.error is not None:
+        return type(outcome.error).__name__
+    if outcome.error_code:
+        return f"{outcome.error_code}, HTTP {outcome.status}"
+    return f"HTTP {outcome.status}"
+
+
+def _naive_utc(moment: datetime.datetime) -> datetime.datetime:
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _url_without_userinfo(url: str) -> str:
+    """Drop `user:password@` from a URL before it is logged."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def _fits_deadline(delay: float | None, operation_name: str) -> bool:
+    """Return False when sleeping `delay` seconds for a retry would pass the caller's deadline.
+
+    The deadline comes from a deadline-bound paginator (`pagination/control.py`).
+    """
+    remaining = remaining_time.get()
+    seconds_left = remaining() if remaining is not None else None
+    if delay is None or seconds_left is None or delay < seconds_left:
+        return True
+    logger.info(
+        "Not retrying %s: the retry delay of %.3f s would pass the deadline (%.3f s left)",
+        operation_name,
+        delay,
+        seconds_left,
+    )
+    return False
 
 
 def _request_id(headers: Mapping[str, str]) -> str | None:

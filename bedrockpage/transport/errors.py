@@ -21,6 +21,14 @@ def translate_httpx_error(error: httpx.TransportError, url: str) -> HTTPClientEr
         )
     if isinstance(error, httpx.TimeoutException):
         return ReadTimeoutError(f"Read timeout on endpoint URL: {url!r}", url=url, error=error)
+    if isinstance(error, httpx.ProxyError):
+        # botocore raises ProxyConnectionError, one of its connection errors, which
+        # every retry mode retries.
+        return EndpointConnectionError(
+            f"Failed to connect to the proxy for endpoint URL: {url!r} ({error})",
+            url=url,
+            error=error,
+        )
     if isinstance(error, httpx.ConnectError):
         return EndpointConnectionError(
             f"Could not connect to the endpoint URL: {url!r} ({error})", url=url, error=error

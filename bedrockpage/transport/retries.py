@@ -1,23 +1,48 @@
-"""botocore's `standard` retry mode (botocore 1.44), as pure decisions.
+"""botocore's three retry modes (botocore 1.44.8), as pure decisions.
 
+`standard` (`botocore.retries.standard`, the default):
 - At most `max_attempts` attempts in all (3 by default).
-- Retried: the throttling error codes, the transient codes, HTTP 500/502/503/504,
-  HTTP 429 with an unmodeled code, and connection errors and timeouts.
-- Delay before retry i (0-based): `random() * min(scale * 2**i, 20)` seconds,
-  where scale is 1 s for throttling errors and 0.05 s otherwise, raised toward
-  an `x-amz-retry-after` header (in milliseconds) by at most 5 s.
-- A client-wide retry quota of 500 units: a retry costs 14 (5 for throttling);
-  a success gives back the last cost, or 1 when no retry was needed.
+- Retried: the throttling error codes, the transient error codes, HTTP 500/502/503/504,
+  HTTP 429 whose error code is not one of the operation's modeled errors, and
+  connection errors and timeouts.
+- Delay before the retry after attempt n (from 1): `random() * min(scale * 2**(n-1), 20)`
+  seconds, where scale is 1 s for throttling errors and 0.05 s otherwise, raised
+  toward an `x-amz-retry-after` header (milliseconds) by at most 5 s.
+- A client-wide retry quota of 500 units: a retry costs 14, or 5 for a throttling
+  error. A 2xx gives back the last retry's cost, or 1 when the call needed no retry.
+
+`legacy` (`botocore.retryhandler` with the `__default__` policies of `_retry.json`):
+- At most 5 attempts in all by default.
+- Retried: HTTP 429, 500, 502, 503, 504 and 509, HTTP 400 with one of `LEGACY_THROTTLING_CODES`,
+  and connection errors, closed connections and read timeouts.
+- Delay before the retry after attempt n: `random() * 2**(n-1)` seconds, without a cap.
+- No retry quota.
+
+`adaptive` (`botocore.retries.adaptive`): standard's decisions plus `ClientRateLimiter`,
+a token bucket whose rate follows CUBIC once the service has throttled the client.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import random
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
-from ..exceptions import MODELED_ERRORS
+from ..exceptions import (
+    MODELED_ERRORS,
+    ConnectionClosedError,
+    EndpointConnectionError,
+    HTTPClientError,
+    ReadTimeoutError,
+    ResponseParserError,
+)
+
+logger = logging.getLogger("bedrockpage.transport")
 
 THROTTLING_CODES = frozenset(
     {
@@ -53,10 +78,31 @@ RETRY_COST = 14
 THROTTLING_RETRY_COST = 5
 NO_RETRY_INCREMENT = 1
 
+DEFAULT_MAX_ATTEMPTS = {"standard": 3, "adaptive": 3, "legacy": 5}
+
+#: Legacy mode retries these codes only on HTTP 400, as `_retry.json` lists them.
+LEGACY_THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "ProvisionedThroughputExceededException",
+    }
+)
+LEGACY_RETRY_STATUS_CODES = frozenset({429, 500, 502, 503, 504, 509})
+#: botocore's `GENERAL_CONNECTION_ERROR` exceptions, mapped to bedrockpage's classes
+#: (`ConnectTimeoutError` derives from `EndpointConnectionError`).
+LEGACY_RETRY_EXCEPTIONS: tuple[type[HTTPClientError], ...] = (
+    EndpointConnectionError,
+    ConnectionClosedError,
+    ReadTimeoutError,
+)
+
 
 @dataclass
 class RetryQuota:
-    """The token bucket that stops retry storms; shared by all calls of one client."""
+    """The token bucket that stops retry storms, shared by all calls of one client."""
 
     capacity: int = INITIAL_QUOTA
     available: int = INITIAL_QUOTA
@@ -76,16 +122,17 @@ class RetryQuota:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one attempt produced, as the retry policy sees it."""
+    """The result of one attempt, as input to the retry policy."""
 
     status: int | None = None
     error_code: str | None = None
     headers: Mapping[str, str] | None = None
-    #: True for connection errors and timeouts (no HTTP response).
-    transport_error: bool = False
+    #: The connection error or timeout when no HTTP response arrived.
+    error: BaseException | None = None
 
     @property
     def is_throttling(self) -> bool:
+        """Standard mode's throttling test (`ThrottlingErrorDetector`)."""
         if self.error_code in THROTTLING_CODES:
             return True
         modeled = self.error_code in MODELED_ERRORS
@@ -93,43 +140,84 @@ class Outcome:
 
     @property
     def is_retryable(self) -> bool:
-        if self.transport_error or self.is_throttling:
+        """Standard mode's retry test, without the attempt limit."""
+        if self.error is not None:
+            # botocore retries its ConnectionError and HTTPClientError classes but
+            # raises a ResponseParserError at once.
+            return not isinstance(self.error, ResponseParserError)
+        if self.is_throttling:
             return True
         return self.error_code in TRANSIENT_CODES or self.status in TRANSIENT_STATUS_CODES
 
 
 @dataclass(frozen=True)
-class Retry:
-    """A decision to retry: sleep `delay` seconds first; `quota_cost` was taken from the quota."""
+class RetryDecision:
+    """The verdict on one failed attempt.
 
-    delay: float
-    quota_cost: int
+    `delay` is None when the call stops. The two flags are botocore's
+    `MaxAttemptsReached` and `RetryQuotaReached` response metadata.
+    """
+
+    delay: float | None
+    quota_cost: int | None = None
+    max_attempts_reached: bool = False
+    quota_reached: bool = False
+
+    @property
+    def retries(self) -> bool:
+        return self.delay is not None
+
+    def metadata(self) -> dict[str, bool]:
+        """Return the keys botocore adds to `ResponseMetadata` for this decision."""
+        flags: dict[str, bool] = {}
+        if self.max_attempts_reached:
+            flags["MaxAttemptsReached"] = True
+        if self.quota_reached:
+            flags["RetryQuotaReached"] = True
+        return flags
 
 
 @dataclass
 class RetryPolicy:
-    """Decides whether and when to retry; `random` is injectable for deterministic tests."""
+    """botocore's `standard` retry mode; `random` is injectable for deterministic tests.
 
-    max_attempts: int = 3
-    mode: str = "standard"
+    `decide` also runs for successful attempts, because botocore's handler does
+    and sets `MaxAttemptsReached` on a success at the last allowed attempt.
+    """
+
+    mode: ClassVar[str] = "standard"
+    #: botocore sends `max=` in `amz-sdk-request` from the first attempt in this mode.
+    announces_max_on_first_attempt: ClassVar[bool] = True
+
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS["standard"]
     quota: RetryQuota = field(default_factory=RetryQuota)
     random: Callable[[], float] = random.random
 
-    def plan_retry(self, attempt: int, outcome: Outcome) -> Retry | None:
-        """Return the retry after attempt number `attempt` (from 1), or None to stop.
+    def decide(self, attempt: int, outcome: Outcome) -> RetryDecision:
+        """Return whether and when to retry after attempt number `attempt` (from 1).
 
-        Acquires retry quota when it returns a retry.
+        Takes the retry's cost from the quota when it returns a retry.
         """
-        if not outcome.is_retryable or attempt >= self.max_attempts:
-            return None
+        if attempt >= self.max_attempts:
+            return RetryDecision(delay=None, max_attempts_reached=True)
+        if not outcome.is_retryable:
+            return RetryDecision(delay=None)
+
         cost = THROTTLING_RETRY_COST if outcome.is_throttling else RETRY_COST
         if not self.quota.acquire(cost):
-            return None
-        return Retry(delay=self._backoff(attempt, outcome), quota_cost=cost)
+            return RetryDecision(delay=None, quota_reached=True)
+        return RetryDecision(delay=self._backoff(attempt, outcome), quota_cost=cost)
 
-    def record_success(self, last_retry: Retry | None) -> None:
+    def record_success(self, last_quota_cost: int | None) -> None:
         """Give quota back after a 2xx: the last retry's cost, or 1 without retries."""
-        self.quota.release(last_retry.quota_cost if last_retry else NO_RETRY_INCREMENT)
+        self.quota.release(last_quota_cost or NO_RETRY_INCREMENT)
+
+    def record_response(self, outcome: Outcome) -> None:
+        """Note every attempt's outcome; only the adaptive mode uses it."""
+
+    def send_delay(self) -> float:
+        """Return how long to wait before sending; only the adaptive mode waits."""
+        return 0.0
 
     def _backoff(self, attempt: int, outcome: Outcome) -> float:
         scale = THROTTLING_BASE_SCALE if outcome.is_throttling else BASE_SCALE
@@ -141,6 +229,51 @@ class RetryPolicy:
         return delay
 
 
+@dataclass
+class LegacyRetryPolicy(RetryPolicy):
+    """botocore's `legacy` retry mode: fixed status and code lists, no quota, no cap on delays."""
+
+    mode: ClassVar[str] = "legacy"
+    # botocore fills in `max=` only once the first response has been checked.
+    announces_max_on_first_attempt: ClassVar[bool] = False
+
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS["legacy"]
+
+    def decide(self, attempt: int, outcome: Outcome) -> RetryDecision:
+        if not _legacy_retryable(outcome):
+            return RetryDecision(delay=None)
+        if attempt >= self.max_attempts:
+            # botocore flags this only on responses; exceptions propagate unchanged.
+            return RetryDecision(delay=None, max_attempts_reached=outcome.error is None)
+        return RetryDecision(delay=self.random() * 2.0 ** (attempt - 1))
+
+    def record_success(self, last_quota_cost: int | None) -> None:
+        """Legacy mode has no quota."""
+
+
+def _legacy_retryable(outcome: Outcome) -> bool:
+    if outcome.error is not None:
+        return isinstance(outcome.error, LEGACY_RETRY_EXCEPTIONS)
+    if outcome.status in LEGACY_RETRY_STATUS_CODES:
+        return True
+    return outcome.status == 400 and outcome.error_code in LEGACY_THROTTLING_CODES
+
+
+@dataclass
+class AdaptiveRetryPolicy(RetryPolicy):
+    """botocore's `adaptive` retry mode: standard decisions plus a client-side rate limiter."""
+
+    mode: ClassVar[str] = "adaptive"
+
+    rate_limiter: ClientRateLimiter = field(default_factory=lambda: ClientRateLimiter())
+
+    def record_response(self, outcome: Outcome) -> None:
+        self.rate_limiter.record_response(throttled=outcome.is_throttling)
+
+    def send_delay(self) -> float:
+        return self.rate_limiter.acquire_or_wait()
+
+
 def _retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
     if not headers:
         return None
@@ -148,6 +281,175 @@ def _retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
     if value is None:
         return None
     try:
-        return int(value) / 1000
-    except ValueError:
+        seconds = int(value) / 1000
+    except (ValueError, OverflowError):
         return None
+    return seconds if seconds >= 0 else None
+
+
+# -- adaptive mode: botocore.retries.bucket, .throttling and .adaptive ---------
+
+
+class TokenBucket:
+    """Send tokens refilled at `max_rate` per second (`botocore.retries.bucket.TokenBucket`).
+
+    botocore blocks in `acquire`. This class returns the wait instead, so the
+    caller sleeps (or awaits) and calls again.
+    """
+
+    MIN_RATE = 0.5
+
+    def __init__(self, max_rate: float, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._current_capacity = 0.0
+        self._last_timestamp: float | None = None
+        self._fill_rate = self.MIN_RATE
+        self._max_capacity = 1.0
+        self.max_rate = max_rate
+
+    @property
+    def max_rate(self) -> float:
+        return self._fill_rate
+
+    @max_rate.setter
+    def max_rate(self, value: float) -> None:
+        # Tokens earned at the old rate are credited before the rate changes.
+        self._refill()
+        self._fill_rate = max(value, self.MIN_RATE)
+        self._max_capacity = value if value >= 1 else 1.0
+        self._current_capacity = min(self._current_capacity, self._max_capacity)
+
+    @property
+    def available_capacity(self) -> float:
+        return self._current_capacity
+
+    def acquire_or_wait(self, amount: float = 1.0) -> float:
+        """Take `amount` tokens and return 0, or return the seconds until they are there."""
+        self._refill()
+        if amount <= self._current_capacity:
+            self._current_capacity -= amount
+            return 0.0
+        return (amount - self._current_capacity) / self._fill_rate
+
+    def _refill(self) -> None:
+        timestamp = self._clock()
+        if self._last_timestamp is None:
+            self._last_timestamp = timestamp
+            return
+        fill_amount = (timestamp - self._last_timestamp) * self._fill_rate
+        self._current_capacity = min(self._max_capacity, self._current_capacity + fill_amount)
+        self._last_timestamp = timestamp
+
+
+class CubicCalculator:
+    """The CUBIC send-rate curve (`botocore.retries.throttling.CubicCalculator`)."""
+
+    SCALE_CONSTANT = 0.4
+    BETA = 0.7
+
+    def __init__(self, starting_max_rate: float, start_time: float) -> None:
+        self.w_max = starting_max_rate
+        self.k = self._zero_point()
+        self.last_fail = start_time
+
+    def success_received(self, timestamp: float) -> float:
+        elapsed = timestamp - self.last_fail
+        return self.SCALE_CONSTANT * (elapsed - self.k) ** 3 + self.w_max
+
+    def error_received(self, current_rate: float, timestamp: float) -> float:
+        self.w_max = current_rate
+        self.k = self._zero_point()
+        self.last_fail = timestamp
+        return current_rate * self.BETA
+
+    def _zero_point(self) -> float:
+        scaled: float = (self.w_max * (1 - self.BETA)) / self.SCALE_CONSTANT
+        return float(scaled ** (1 / 3.0))
+
+
+class RateClocker:
+    """The smoothed rate at which the client sends (`botocore.retries.adaptive.RateClocker`)."""
+
+    SMOOTHING = 0.8
+    TIME_BUCKET_RANGE = 0.5
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self.measured_rate = 0.0
+        self._last_bucket = float(math.floor(clock()))
+        self._time_bucket_scale = 1 / self.TIME_BUCKET_RANGE
+        self._count = 0
+
+    def record(self) -> float:
+        t = self._clock()
+        bucket = math.floor(t * self._time_bucket_scale) / self._time_bucket_scale
+        self._count += 1
+        if bucket > self._last_bucket:
+            current_rate = self._count / float(bucket - self._last_bucket)
+            self.measured_rate = current_rate * self.SMOOTHING + self.measured_rate * (
+                1 - self.SMOOTHING
+            )
+            self._count = 0
+            self._last_bucket = bucket
+        return self.measured_rate
+
+
+class ClientRateLimiter:
+    """Client-side rate limiting of adaptive mode (`botocore.retries.adaptive.ClientRateLimiter`).
+
+    Off until the first throttling response; from then on every attempt takes a
+    token before it is sent. `clock` returns seconds (monotonic by default, where
+    botocore reads `time.time()`); tests inject a fake one. Thread-safe.
+    """
+
+    MAX_RATE_ADJUST_SCALE = 2.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._rate_adjustor = CubicCalculator(starting_max_rate=0, start_time=clock())
+        self._token_bucket = TokenBucket(max_rate=1, clock=clock)
+        self._rate_clocker = RateClocker(clock)
+        self.enabled = False
+        self._lock = threading.Lock()
+
+    @property
+    def send_rate(self) -> float:
+        """The token bucket's fill rate in requests per second."""
+        return self._token_bucket.max_rate
+
+    def acquire_or_wait(self) -> float:
+        """Take a send token and return 0, or return the seconds to wait before asking again."""
+        with self._lock:
+            if not self.enabled:
+                return 0.0
+            return self._token_bucket.acquire_or_wait()
+
+    def record_response(self, *, throttled: bool) -> None:
+        """Adjust the send rate after any attempt, failed or not."""
+        with self._lock:
+            measured_rate = self._rate_clocker.record()
+            timestamp = self._clock()
+            if not throttled:
+                new_rate = self._rate_adjustor.success_received(timestamp)
+            else:
+                rate_to_use = measured_rate
+                if self.enabled:
+                    rate_to_use = min(measured_rate, self._token_bucket.max_rate)
+                new_rate = self._rate_adjustor.error_received(rate_to_use, timestamp)
+                self.enabled = True
+                logger.debug(
+                    "Throttled: client-side send rate now %.3f requests/s (measured %.3f)",
+                    max(
+                        min(new_rate, self.MAX_RATE_ADJUST_SCALE * measured_rate),
+                        TokenBucket.MIN_RATE,
+                    ),
+                    measured_rate,
+                )
+            self._token_bucket.max_rate = min(new_rate, self.MAX_RATE_ADJUST_SCALE * measured_rate)
+
+
+RETRY_POLICIES: dict[str, type[RetryPolicy]] = {
+    "standard": RetryPolicy,
+    "legacy": LegacyRetryPolicy,
+    "adaptive": AdaptiveRetryPolicy,
+}
