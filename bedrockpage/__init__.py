@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._client import BedrockClient, client
     from .aio import AsyncBedrockClient, async_client
-    from .client import BedrockClient, client
     from .exceptions import (
         BedrockPageError,
         ClientError,
@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from .session import Config
 
 _EXPORTS = {
-    "client": ".client",
-    "BedrockClient": ".client",
+    "client": "._client",
+    "BedrockClient": "._client",
     "async_client": ".aio",
     "AsyncBedrockClient": ".aio",
     "Config": ".session",

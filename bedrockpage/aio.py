@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from .client import (
+from ._client import (
     OPERATIONS,
     PAGINATOR_CONFIGS,
     ClientMeta,

@@ -463,7 +463,7 @@ class Sink:
         self._stream = stream
         self._builder: Any = None
         if output != "jsonl":
-            from .client import paginator_config
+            from ._client import paginator_config
 
             self._builder = FullResultBuilder(paginator_config(OPERATION).result_keys)
 
@@ -513,7 +513,7 @@ class Run:
         self.output_complete = False
 
     def execute(self) -> int:
-        from .client import client
+        from ._client import client
         from .session import DEFAULT_TIMEOUT, Config
 
         config = Config(
@@ -558,7 +558,7 @@ class Run:
         return EXIT_OK
 
     def _paginate(self, bedrock: Any) -> int:
-        from .client import paginator_config
+        from ._client import paginator_config
         from .pagination.sync import Paginator
 
         self._explain_start()

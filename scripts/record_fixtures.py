@@ -32,7 +32,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bedrockpage.client import BedrockClient, http_client_options  # noqa: E402
+from bedrockpage._client import BedrockClient, http_client_options  # noqa: E402
 from bedrockpage.exceptions import ClientError  # noqa: E402
 from bedrockpage.session import Config, resolve_setup  # noqa: E402
 from tests.support.http_fixtures import (  # noqa: E402

@@ -25,10 +25,10 @@ import httpx
 import pytest
 from botocore.config import Config as BotocoreConfig
 
+from bedrockpage._client import BedrockClient
+from bedrockpage._client import client as make_client
 from bedrockpage.aio import async_client
 from bedrockpage.auth.bearer import AuthChoice, preferred_scheme, resolve_auth
-from bedrockpage.client import BedrockClient
-from bedrockpage.client import client as make_client
 from bedrockpage.config import SharedFiles
 from bedrockpage.exceptions import BedrockPageError, ConfigError, NoCredentialsError
 from bedrockpage.session import Config, resolve_setup

@@ -10,8 +10,8 @@ import boto3
 import httpx
 import pytest
 
-from bedrockpage.client import BedrockClient
-from bedrockpage.client import client as new_client
+from bedrockpage._client import BedrockClient
+from bedrockpage._client import client as new_client
 from bedrockpage.exceptions import ParamValidationError, ThrottlingException
 from bedrockpage.pagination import AsyncPaginator, Paginator
 from bedrockpage.pagination.control import Deadline, PageControl

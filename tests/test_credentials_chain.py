@@ -23,9 +23,9 @@ import botocore.session
 import httpx
 import pytest
 
+from bedrockpage._client import BedrockClient
+from bedrockpage._client import client as new_client
 from bedrockpage.auth.providers import credentials_from_botocore_session, resolve_credential_source
-from bedrockpage.client import BedrockClient
-from bedrockpage.client import client as new_client
 from bedrockpage.exceptions import ConfigError, CredentialRetrievalError, NoCredentialsError
 from bedrockpage.session import resolve_setup
 from tests.support.aws_files import FakeClock

@@ -26,8 +26,8 @@ import httpx
 import pytest
 from botocore.config import Config as BotocoreConfig
 
+from bedrockpage._client import BedrockClient
 from bedrockpage.aio import async_client
-from bedrockpage.client import BedrockClient
 from bedrockpage.endpoints import _table, normalize_fips_region, resolve_endpoint
 from bedrockpage.exceptions import ConfigError
 from bedrockpage.session import Config, resolve_setup

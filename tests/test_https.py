@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 import bedrockpage
-from bedrockpage.client import http_client_options
+from bedrockpage._client import http_client_options
 from bedrockpage.endpoints import _table, resolve_endpoint
 from bedrockpage.exceptions import ConfigError
 from bedrockpage.session import resolve_setup
@@ -182,10 +182,11 @@ def test_ca_bundle_keeps_verification() -> None:
 
 
 def test_client_callable_after_submodule_import() -> None:
-    # Importing bedrockpage.client first makes Python set the package attribute
-    # `client` to the submodule; bedrockpage.client(...) must still build a client.
+    # A submodule named `client` would replace the package's client() function
+    # once imported; importing the implementation modules first must not.
     code = (
-        "from bedrockpage.client import BedrockClient\n"
+        "import bedrockpage.aio\n"
+        "from bedrockpage._client import BedrockClient\n"
         "import bedrockpage\n"
         "c = bedrockpage.client('bedrock', region_name='us-east-1',"
         " aws_access_key_id='a', aws_secret_access_key='b')\n"

@@ -313,7 +313,7 @@ def test_moto_resume_without_loss(
     max_items: int | None,
     plan: list[Interruption],
 ) -> None:
-    from bedrockpage.client import paginator_config
+    from bedrockpage._client import paginator_config
 
     method = FailingMethod(moto_client.list_model_customization_jobs)
     whole = moto_client.get_paginator("list_model_customization_jobs").paginate(

@@ -620,7 +620,7 @@ def test_every_retry_signs_again() -> None:
 def test_sync_client_sleeps_through_injected_sleep() -> None:
     import httpx
 
-    from bedrockpage.client import BedrockClient
+    from bedrockpage._client import BedrockClient
 
     replies = iter([httpx.Response(503), httpx.Response(503), httpx.Response(200, json={})])
     transport = httpx.MockTransport(lambda request: next(replies))

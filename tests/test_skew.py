@@ -16,7 +16,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from bedrockpage.client import BedrockClient
+from bedrockpage._client import BedrockClient
 from bedrockpage.exceptions import ClientError
 from bedrockpage.session import Config, resolve_setup
 from bedrockpage.transport.skew import ClockSkew

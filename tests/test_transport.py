@@ -26,8 +26,8 @@ import httpx
 import pytest
 
 from bedrockpage import _version
+from bedrockpage._client import BedrockClient, http_client_options
 from bedrockpage.aio import AsyncBedrockClient
-from bedrockpage.client import BedrockClient, http_client_options
 from bedrockpage.exceptions import (
     ClientError,
     ConfigError,

@@ -15,7 +15,7 @@ from botocore.paginate import TokenDecoder, TokenEncoder
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bedrockpage.client import paginator_config
+from bedrockpage._client import paginator_config
 from bedrockpage.exceptions import PaginationError, ParamValidationError
 from bedrockpage.pagination.config import PaginatorConfig, parse_pagination_config
 from bedrockpage.pagination.tokens import (

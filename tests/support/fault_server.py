@@ -453,7 +453,7 @@ class RecordingClient:
         session_token: str | None = None,
         bearer_token: str | None = None,
     ) -> None:
-        from bedrockpage.client import new_http_client
+        from bedrockpage._client import new_http_client
         from bedrockpage.transport.sync import SyncTransport
 
         self.setup = build_setup(
@@ -478,7 +478,7 @@ class RecordingClient:
         return self.transport.call(LIST_MODEL_CUSTOMIZATION_JOBS, params)
 
     def get_paginator(self, operation_name: str = "list_model_customization_jobs") -> Any:
-        from bedrockpage.client import paginator_config
+        from bedrockpage._client import paginator_config
         from bedrockpage.pagination.sync import Paginator
 
         return Paginator(self.list_model_customization_jobs, paginator_config(operation_name))
@@ -506,7 +506,7 @@ class AsyncRecordingClient:
     ) -> None:
         import httpx
 
-        from bedrockpage.client import http_client_options
+        from bedrockpage._client import http_client_options
         from bedrockpage.transport.aio import AsyncTransport
 
         self.setup = build_setup(
@@ -536,7 +536,7 @@ class AsyncRecordingClient:
         return await self.transport.call(LIST_MODEL_CUSTOMIZATION_JOBS, params)
 
     def get_paginator(self, operation_name: str = "list_model_customization_jobs") -> Any:
-        from bedrockpage.client import paginator_config
+        from bedrockpage._client import paginator_config
         from bedrockpage.pagination.aio import AsyncPaginator
 
         return AsyncPaginator(self.list_model_customization_jobs, paginator_config(operation_name))

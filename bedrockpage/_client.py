@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import ssl
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import ModuleType, TracebackType
+from types import TracebackType
 from typing import Any
 
 import httpx
@@ -189,20 +188,3 @@ def check_service_name(service_name: str) -> None:
             f"Unknown service: {service_name!r}. bedrockpage supports only 'bedrock' "
             "(the Bedrock control plane)."
         )
-
-
-class _ClientModule(ModuleType):
-    """This module, callable as `client()`.
-
-    Importing `bedrockpage.client` (for `BedrockClient`, say) makes Python set
-    the package attribute `bedrockpage.client` to this module, hiding the
-    `client()` function that the package exports under the same name. Calling
-    the module calls the function, so `bedrockpage.client("bedrock", ...)`
-    works whatever was imported first.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> BedrockClient:
-        return client(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _ClientModule
