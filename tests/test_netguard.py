@@ -89,6 +89,46 @@ def test_public_hostname_lookup_blocked(hostname: str) -> None:
     assert take_new(start) == [f"getaddrinfo({hostname!r})"] * 2
 
 
+@pytest.mark.parametrize("hostname", PUBLIC_HOSTNAMES)
+@pytest.mark.usefixtures("clear_blocked")
+def test_legacy_resolvers_blocked(hostname: str) -> None:
+    start = len(netguard.blocked_attempts)
+
+    with pytest.raises(socket.gaierror):
+        socket.gethostbyname(hostname)
+    with pytest.raises(socket.gaierror):
+        socket.gethostbyname_ex(hostname)
+    with pytest.raises(socket.gaierror):
+        socket.gethostbyaddr("169.254.169.254")
+
+    assert take_new(start) == [
+        f"gethostbyname({hostname!r})",
+        f"gethostbyname_ex({hostname!r})",
+        "gethostbyaddr('169.254.169.254')",
+    ]
+
+
+@pytest.mark.usefixtures("clear_blocked")
+def test_datagram_to_public_address_blocked() -> None:
+    start = len(netguard.blocked_attempts)
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        with pytest.raises(netguard.NonLoopbackConnectionError):
+            udp.sendto(b"query", ("8.8.8.8", 53))
+        with pytest.raises(netguard.NonLoopbackConnectionError):
+            udp.sendmsg([b"query"], [], 0, ("169.254.169.254", 80))
+
+    assert len(take_new(start)) == 2
+
+
+def test_datagram_to_loopback_allowed() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as receiver:
+        receiver.bind(("127.0.0.1", 0))
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+            sender.sendto(b"ping", receiver.getsockname())
+        assert receiver.recv(16) == b"ping"
+
+
 @pytest.mark.usefixtures("clear_blocked")
 def test_httpx_to_metadata_blocked() -> None:
     start = len(netguard.blocked_attempts)
