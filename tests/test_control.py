@@ -391,6 +391,23 @@ def test_retry_never_sleeps_past_deadline(deadline: float | None, expected_attem
     assert iterator.checkpoint_token is None
 
 
+def test_refused_retry_returns_quota() -> None:
+    """A retry the deadline refuses gives its quota back, so later calls can still retry."""
+    clock = FakeClock()
+    client = throttling_client([])
+    client._transport._sleep = lambda seconds: None
+    quota = client._transport.settings.retry_policy.quota
+    before = quota.available
+
+    iterator = client.get_paginator("list_model_customization_jobs").paginate(
+        control=controlled(clock), deadline=1.0, safety_margin=1.0
+    )
+    with pytest.raises(ThrottlingException):
+        list(iterator)
+
+    assert quota.available == before
+
+
 # -- against moto server --------------------------------------------------------
 
 JOB_COUNT = 11

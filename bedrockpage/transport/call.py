@@ -176,7 +176,7 @@ class OperationCall:
         outcome = Outcome(error=error)
         self.settings.retry_policy.record_response(outcome)
         decision = self.settings.retry_policy.decide(self.attempt, outcome)
-        if decision.retries and _fits_deadline(decision.delay, self.operation.name):
+        if decision.retries and self._retry_fits_deadline(decision):
             self._schedule_retry(decision, outcome)
         else:
             self._error = error
@@ -221,13 +221,19 @@ class OperationCall:
 
         decision = self.settings.retry_policy.decide(self.attempt, outcome)
         metadata.update(decision.metadata())
-        if decision.retries and _fits_deadline(decision.delay, self.operation.name):
+        if decision.retries and self._retry_fits_deadline(decision):
             self._schedule_retry(decision, outcome, metadata.get("RequestId"))
             return
 
         self._log_final_error(decision, outcome)
         error_class = MODELED_ERRORS.get(code or "", ClientError)
         self._error = error_class(parsed, self.operation.name)
+
+    def _retry_fits_deadline(self, decision: RetryDecision) -> bool:
+        if _fits_deadline(decision.delay, self.operation.name):
+            return True
+        self.settings.retry_policy.cancel_retry(decision)
+        return False
 
     def _correct_clock_skew(
         self, code: str | None, headers: Mapping[str, str], request_id: str | None

@@ -208,6 +208,11 @@ class RetryPolicy:
             return RetryDecision(delay=None, quota_reached=True)
         return RetryDecision(delay=self._backoff(attempt, outcome), quota_cost=cost)
 
+    def cancel_retry(self, decision: RetryDecision) -> None:
+        """Give back the quota a retry took when the caller does not make that retry."""
+        if decision.quota_cost:
+            self.quota.release(decision.quota_cost)
+
     def record_success(self, last_quota_cost: int | None) -> None:
         """Give quota back after a 2xx: the last retry's cost, or 1 without retries."""
         self.quota.release(last_quota_cost or NO_RETRY_INCREMENT)
