@@ -1,4 +1,4 @@
-"""What the command line shows besides the result: redacted debug logs, progress, explanations.
+"""Terminal feedback besides the result: redacted debug logs, progress and `--explain` lines.
 
 Also the SIGINT handling that keeps Ctrl-C from splitting a page and its resume token.
 """

@@ -1,4 +1,4 @@
-"""Where pages go: the merged result (json, text, table) or one job per line (jsonl)."""
+"""Output sinks for pages: the merged result (json, text, table) or one job per line (jsonl)."""
 
 from __future__ import annotations
 
