@@ -10,7 +10,8 @@ from typing import Any
 
 import httpx
 
-from .exceptions import ClientExceptions, ConfigError
+from .config import tls_verification
+from .exceptions import ClientExceptions
 from .pagination.config import PaginatorConfig
 from .pagination.sync import Paginator
 from .protocol import LIST_MODEL_CUSTOMIZATION_JOBS, OperationModel, validate_params
@@ -142,15 +143,7 @@ def _tls_verify(setup: ClientSetup) -> bool | ssl.SSLContext:
         # a large part of cold start. Redirects are not followed, so no https
         # connection can come out of this client.
         return False
-    if isinstance(verify, bool):
-        return verify
-    try:
-        return ssl.create_default_context(cafile=verify)
-    except (OSError, ssl.SSLError) as error:
-        raise ConfigError(
-            f"Invalid CA bundle {verify!r} (from verify=, AWS_CA_BUNDLE or ca_bundle): {error}. "
-            "Point it at a readable PEM file of CA certificates."
-        ) from None
+    return tls_verification(verify)
 
 
 def client(

@@ -11,8 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .exceptions import ConfigError, NoRegionError
+
+if TYPE_CHECKING:
+    import ssl
 
 DEFAULT_CONFIG_FILE = "~/.aws/config"
 DEFAULT_CREDENTIALS_FILE = "~/.aws/credentials"
@@ -153,3 +157,25 @@ def parse_bool(name: str, value: str | bool | None) -> bool | None:
     if lowered == "false":
         return False
     raise ConfigError(f"Invalid value {value!r} for {name}: expected true or false.")
+
+
+def tls_verification(verify: str | bool) -> ssl.SSLContext | bool:
+    """Turn `verify=` into httpx's form: a bool, or an SSL context for a CA bundle.
+
+    httpx 0.28 and later deprecate a path string in `verify=`. A directory is
+    loaded as a CA path, anything else as a PEM file of CA certificates.
+    """
+    if isinstance(verify, bool):
+        return verify
+
+    import ssl
+
+    try:
+        if os.path.isdir(verify):
+            return ssl.create_default_context(capath=verify)
+        return ssl.create_default_context(cafile=verify)
+    except (OSError, ssl.SSLError) as error:
+        raise ConfigError(
+            f"Invalid CA bundle {verify!r} (from verify=, AWS_CA_BUNDLE or ca_bundle): {error}. "
+            "Point it at a readable PEM file of CA certificates."
+        ) from None

@@ -12,6 +12,7 @@ import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -199,3 +200,26 @@ def test_client_callable_after_submodule_import() -> None:
     )
 
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("caller", ["client", "credential provider"])
+def test_missing_ca_bundle_names_path(caller: str, tmp_path: Any) -> None:
+    missing = str(tmp_path / "missing-bundle.pem")
+
+    with pytest.raises(ConfigError) as caught:
+        if caller == "client":
+            bedrockpage.client(
+                "bedrock",
+                region_name="us-east-1",
+                endpoint_url="https://127.0.0.1:9",
+                aws_access_key_id="AKIDEXAMPLE",
+                aws_secret_access_key="secret",
+                verify=missing,
+            )
+        else:
+            from bedrockpage.auth.providers._http import HttpRequest, send_with_httpx
+
+            send_with_httpx(HttpRequest("GET", "https://127.0.0.1:9/", verify=missing))
+
+    assert missing in str(caught.value)
+    assert "PEM file" in str(caught.value)

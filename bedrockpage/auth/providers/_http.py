@@ -8,14 +8,12 @@ imported only when a provider actually sends a request.
 
 from __future__ import annotations
 
-import os
-import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
+from ...config import tls_verification
 from ...exceptions import (
-    ConfigError,
     ConnectionClosedError,
     ConnectTimeoutError,
     EndpointConnectionError,
@@ -119,22 +117,6 @@ def send_with_httpx(request: HttpRequest, client: httpx.Client | None = None) ->
 
     headers = {name.lower(): value for name, value in response.headers.items()}
     return HttpResponse(response.status_code, headers, response.content)
-
-
-def tls_verification(verify: str | bool) -> ssl.SSLContext | bool:
-    """Turn a CA bundle path into an SSL context; httpx 0.28 and later deprecate a path string."""
-    if isinstance(verify, bool):
-        return verify
-
-    try:
-        if os.path.isdir(verify):
-            return ssl.create_default_context(capath=verify)
-        return ssl.create_default_context(cafile=verify)
-    except (OSError, ssl.SSLError) as error:
-        raise ConfigError(
-            f"The CA bundle {verify!r} could not be loaded ({error}): fix AWS_CA_BUNDLE or "
-            "ca_bundle in the config file."
-        ) from None
 
 
 def as_sender(http: HttpOption) -> HttpSend:
