@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from ._urls import redact_userinfo
 from .config import tls_verification
 from .exceptions import ClientExceptions
 from .pagination.config import PaginatorConfig
@@ -89,7 +90,7 @@ class BedrockClient:
     def __repr__(self) -> str:
         return (
             f"BedrockClient(region_name={self.meta.region_name!r}, "
-            f"endpoint_url={self.meta.endpoint_url!r})"
+            f"endpoint_url={redact_userinfo(self.meta.endpoint_url)!r})"
         )
 
     def _call(self, operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:

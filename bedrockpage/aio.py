@@ -16,6 +16,7 @@ from ._client import (
     http_client_options,
     paginator_config,
 )
+from ._urls import redact_userinfo
 from .exceptions import ClientExceptions
 from .pagination.aio import AsyncPaginator
 from .protocol import LIST_MODEL_CUSTOMIZATION_JOBS, OperationModel, validate_params
@@ -69,7 +70,7 @@ class AsyncBedrockClient:
     def __repr__(self) -> str:
         return (
             f"AsyncBedrockClient(region_name={self.meta.region_name!r}, "
-            f"endpoint_url={self.meta.endpoint_url!r})"
+            f"endpoint_url={redact_userinfo(self.meta.endpoint_url)!r})"
         )
 
     async def _call(self, operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -244,11 +244,11 @@ def _resolve_endpoint(
 def _warn_if_plain_http(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme == "http" and not _is_loopback_host(parts.hostname or ""):
-        from .endpoints import _redact_userinfo
+        from ._urls import redact_userinfo
 
         logger.warning(
             "Endpoint %s uses plain http: requests and signatures are not encrypted",
-            _redact_userinfo(url),
+            redact_userinfo(url),
         )
 
 

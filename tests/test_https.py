@@ -223,3 +223,17 @@ def test_missing_ca_bundle_names_path(caller: str, tmp_path: Any) -> None:
 
     assert missing in str(caught.value)
     assert "PEM file" in str(caught.value)
+
+
+def test_client_repr_hides_endpoint_password() -> None:
+    with bedrockpage.client(
+        "bedrock",
+        region_name="us-east-1",
+        endpoint_url="http://user:pa55word@127.0.0.1:9",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+    ) as client:
+        text = repr(client)
+
+    assert "pa55word" not in text
+    assert "***@127.0.0.1:9" in text

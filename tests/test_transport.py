@@ -27,6 +27,7 @@ import pytest
 
 from bedrockpage import _version
 from bedrockpage._client import BedrockClient, http_client_options
+from bedrockpage._urls import redact_userinfo
 from bedrockpage.aio import AsyncBedrockClient
 from bedrockpage.exceptions import (
     ClientError,
@@ -36,7 +37,6 @@ from bedrockpage.exceptions import (
     ReadTimeoutError,
 )
 from bedrockpage.session import ClientSetup, Config, resolve_setup
-from bedrockpage.transport.call import _url_without_userinfo
 
 ACCESS_KEY = "AKIDSENTINEL0000000"
 SECRET_KEY = "SENTINEL-SECRET-KEY-7f3a9c"
@@ -444,8 +444,8 @@ def test_quota_exhaustion_logged_as_warning(caplog: pytest.LogCaptureFixture) ->
 def test_url_userinfo_removed_from_logs() -> None:
     url = "https://user:pa55@bedrock.example.test/model-customization-jobs?maxResults=1"
 
-    assert _url_without_userinfo(url) == (
-        "https://bedrock.example.test/model-customization-jobs?maxResults=1"
+    assert redact_userinfo(url) == (
+        "https://***@bedrock.example.test/model-customization-jobs?maxResults=1"
     )
 
 

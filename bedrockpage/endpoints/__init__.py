@@ -46,6 +46,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from .._urls import redact_userinfo
 from ..config import Section, SharedFiles, parse_bool
 from ..exceptions import ConfigError
 from . import _table
@@ -263,7 +264,7 @@ def _rule_error_message(error_template: str, inputs: _RuleInputs) -> str:
     if inputs.region is not None and inputs.endpoint is None:
         context += f", partition={_partition_for(inputs.region).name!r}"
     if inputs.endpoint is not None:
-        context += f", endpoint_url={_redact_userinfo(inputs.endpoint)!r}"
+        context += f", endpoint_url={redact_userinfo(inputs.endpoint)!r}"
 
     return f"Cannot resolve the Bedrock endpoint ({context}): {rule_error}. {_fix_hint(inputs)}"
 
@@ -324,7 +325,7 @@ def _validate_endpoint_url(url: str) -> None:
 
     if not isinstance(url, str):
         raise ConfigError(f"Invalid endpoint URL {url!r}: expected a string.")
-    shown = _redact_userinfo(url)
+    shown = redact_userinfo(url)
     example = "such as 'https://bedrock.us-east-1.amazonaws.com' or 'http://127.0.0.1:8080'"
 
     if any(char.isspace() for char in url):
@@ -369,19 +370,6 @@ def _is_ipv6_address(hostname: str) -> bool:
     return True
 
 
-def _redact_userinfo(url: str) -> str:
-    """Return `url` with any `user:password@` replaced, for messages and logs."""
-    scheme, separator, rest = url.partition("://")
-    if not separator:
-        return url
-    authority_end = min((rest.find(char) for char in "/?#" if char in rest), default=len(rest))
-    authority = rest[:authority_end]
-    if "@" not in authority:
-        return url
-    host = authority.rpartition("@")[2]
-    return f"{scheme}://***@{host}{rest[authority_end:]}"
-
-
 # --- Configured endpoint URL and flags --------------------------------------------------
 
 
@@ -413,7 +401,7 @@ def configured_endpoint_url(
 
     for source, url in _configured_endpoint_candidates(environ, files, profile):
         if url:
-            logger.debug("Using the endpoint URL from %s: %s", source, _redact_userinfo(url))
+            logger.debug("Using the endpoint URL from %s: %s", source, redact_userinfo(url))
             return url
     return None
 

@@ -32,8 +32,8 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import urlsplit, urlunsplit
 
+from .._urls import redact_userinfo
 from ..exceptions import MODELED_ERRORS, ClientError, HTTPClientError, ResponseParserError
 from ..pagination.control import remaining_time
 from ..protocol import (
@@ -125,7 +125,7 @@ class OperationCall:
         self._url = (
             settings.endpoint_url.rstrip("/") + serialized.path + (f"?{query}" if query else "")
         )
-        self._log_url = _url_without_userinfo(self._url)
+        self._log_url = redact_userinfo(self._url)
         self._method = serialized.method
 
         self._next: Event | None = None
@@ -371,15 +371,6 @@ def _naive_utc(moment: datetime.datetime) -> datetime.datetime:
     if moment.tzinfo is None:
         return moment
     return moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-
-
-def _url_without_userinfo(url: str) -> str:
-    """Drop `user:password@` from a URL before it is logged."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
 def _fits_deadline(delay: float | None, operation_name: str) -> bool:
