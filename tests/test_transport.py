@@ -593,3 +593,20 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         capture_output=True,
     )
     yield cert, key
+
+
+@pytest.mark.parametrize("code", [["ThrottlingException"], {"name": "x"}, 7])
+def test_non_string_error_code_raises_client_error(code: Any) -> None:
+    """A body code that is not a string stays in the error, as in botocore, and is not retried."""
+    response = httpx.Response(400, headers={"x-amzn-RequestId": "req-odd"}, json={"code": code})
+    handler, requests = scripted(response)
+    client, sleeps = mock_client(handler)
+
+    with pytest.raises(ClientError) as caught:
+        client.list_model_customization_jobs()
+
+    assert type(caught.value) is ClientError
+    assert caught.value.response["Error"]["Code"] == code
+    assert caught.value.response["ResponseMetadata"]["RequestId"] == "req-odd"
+    assert len(requests) == 1
+    assert sleeps == []

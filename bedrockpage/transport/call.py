@@ -210,7 +210,10 @@ class OperationCall:
 
     def _receive_error(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
         parsed = parse_error(status, headers, body, operation=self.operation)
-        code = parsed.get("Error", {}).get("Code")
+        raw_code = parsed.get("Error", {}).get("Code")
+        # A non-string body code stays in the response, as in botocore, but
+        # matches no retryable, skew or modeled error code.
+        code = raw_code if isinstance(raw_code, str) else None
         metadata = response_metadata(status, headers, self.attempt - 1)
         parsed["ResponseMetadata"] = metadata
         outcome = Outcome(status=status, error_code=code, headers=metadata["HTTPHeaders"])
