@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from bedrockpage.exceptions import ResponseParserError
 from bedrockpage.protocol.timestamps import (
     ACCEPTED_FORMATS,
+    parse_aws_iso_members,
     parse_timestamp,
     serialize_timestamp,
 )
@@ -231,6 +232,33 @@ def test_parse_any_value_sound(value: Any) -> None:
 
     assert not isinstance(expected, Exception), (value, ours, expected)
     assert_same_datetime(ours, expected)
+
+
+@settings(max_examples=MAX_EXAMPLES)
+@given(st.one_of(aws_iso_strings(mutate=True), st.text(), epoch_numbers))
+def test_members_fast_path_sound(value: Any) -> None:
+    """The per-item path of listings converts only values that botocore reads the same way."""
+    item = {"creationTime": value, "jobName": "job"}
+    converted = parse_aws_iso_members(item, ("creationTime", "endTime"))
+
+    assert item == {"creationTime": value, "jobName": "job"}
+    if converted is None:
+        return
+    expected = botocore_parse(value)
+    assert not isinstance(expected, Exception), (value, converted, expected)
+    assert_same_datetime(converted["creationTime"], expected)
+    assert converted["jobName"] == "job"
+    assert "endTime" not in converted
+
+
+@settings(max_examples=MAX_EXAMPLES)
+@given(aws_iso_strings())
+def test_members_fast_path_takes_aws_form(value: str) -> None:
+    """Every string in the form AWS sends takes the per-item path, none falls back."""
+    converted = parse_aws_iso_members({"creationTime": value}, ("creationTime",))
+
+    assert converted is not None, value
+    assert_same_datetime(converted["creationTime"], parse_timestamp(value))
 
 
 @settings(max_examples=MAX_EXAMPLES)

@@ -48,6 +48,8 @@ class StructureModel:
     structure_lists: Mapping[str, StructureModel] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    #: The keys of `structures` and `structure_lists`, as a tuple that is quick to loop over.
+    nested_members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def _structure(
         timestamps=frozenset(timestamps),
         structures=MappingProxyType(dict(structures or {})),
         structure_lists=MappingProxyType(dict(structure_lists or {})),
+        nested_members=(*(structures or {}), *(structure_lists or {})),
     )
 
 

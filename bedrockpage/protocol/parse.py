@@ -29,7 +29,7 @@ from typing import Any
 
 from ..exceptions import ResponseParserError
 from .model import LIST_MODEL_CUSTOMIZATION_JOBS, OperationModel, StructureModel
-from .timestamps import parse_aws_iso, parse_timestamp
+from .timestamps import parse_aws_iso_members, parse_timestamp
 
 # The key under which the client stores ResponseMetadata; a body field of that
 # name would be overwritten, so it is dropped here.
@@ -183,23 +183,10 @@ def _convert_plain_item(model: StructureModel, item: dict[str, Any]) -> dict[str
     """
     if None in item.values():
         return None
-    for name in model.structures:
+    for name in model.nested_members:
         if name in item:
             return None
-    for name in model.structure_lists:
-        if name in item:
-            return None
-
-    converted = item.copy()
-    for name in model.timestamps:
-        text = item.get(name)
-        if text is None:
-            continue
-        moment = parse_aws_iso(text) if type(text) is str else None
-        if moment is None:
-            return None
-        converted[name] = moment
-    return converted
+    return parse_aws_iso_members(item, model.timestamps)
 
 
 def _decode_body(body: bytes, status: int, request_id: str) -> str:
