@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import httpx
 import pytest
 
 import bedrockpage
@@ -219,3 +220,11 @@ print(heavy)
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "[]"
+
+
+@pytest.mark.moto
+def test_server_keeps_serving_past_log_buffer(server: MotoServer) -> None:
+    """moto logs a line per request; 1,000 requests overflow a 64 KiB pipe nobody reads."""
+    with httpx.Client() as http:
+        for _ in range(1000):
+            assert http.get(f"{server.url}/moto-api/", timeout=5.0).status_code == 200

@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from types import TracebackType
 
@@ -61,10 +62,13 @@ class MotoServer:
                 clock_start.isoformat(),
                 str(clock_step.total_seconds()),
             ]
+        # moto logs one line per request on stderr. A file never fills up the
+        # way a pipe nobody reads does (moto blocked after about 680 requests).
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
         self._process = subprocess.Popen(
             [*command, "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self._log,
             env=env,
         )
         self._wait_until_ready()
@@ -73,7 +77,8 @@ class MotoServer:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                stderr = self._process.stderr.read().decode() if self._process.stderr else ""
+                self._log.seek(0)
+                stderr = self._log.read().decode(errors="replace")
                 raise RuntimeError(f"moto server exited with {self._process.returncode}: {stderr}")
             try:
                 httpx.get(f"{self.url}/moto-api/", timeout=1.0)
@@ -139,8 +144,7 @@ class MotoServer:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
-        if self._process.stderr:
-            self._process.stderr.close()
+        self._log.close()
 
     def __enter__(self) -> MotoServer:
         return self
