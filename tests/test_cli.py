@@ -25,7 +25,7 @@ def server() -> Iterator[MotoServer]:
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = dict(os.environ, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY)
+    environment = credentials_env()
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bedrockpage", *args],
@@ -36,10 +36,16 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
+def credentials_env() -> dict[str, str]:
+    return dict(os.environ, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY)
+
+
+def listing_args(server: MotoServer) -> list[str]:
+    return ["list-model-customization-jobs", "--endpoint-url", server.url, "--region", REGION]
+
+
 def listing(server: MotoServer, *flags: str) -> subprocess.CompletedProcess[str]:
-    return run(
-        "list-model-customization-jobs", "--endpoint-url", server.url, "--region", REGION, *flags
-    )
+    return run(*listing_args(server), *flags)
 
 
 def test_cli_output_matches_paginator(server: MotoServer) -> None:
@@ -91,8 +97,18 @@ def test_cli_no_paginate_makes_one_call(server: MotoServer) -> None:
         (("--bogus",), cli.EXIT_USAGE, "--bogus"),
         (("--starting-token", "eyJmb28iOiAiYmFyIn0="), cli.EXIT_USAGE, "StartingToken"),
         (("--sort-by", "Nonsense"), cli.EXIT_SERVICE, "ValidationException"),
+        (("--no-paginate", "--max-items", "3"), cli.EXIT_USAGE, "--max-items"),
+        (("--no-paginate", "--starting-token", "abc"), cli.EXIT_USAGE, "--starting-token"),
     ],
-    ids=["max-items-zero", "page-size-text", "unknown-flag", "foreign-token", "service-error"],
+    ids=[
+        "max-items-zero",
+        "page-size-text",
+        "unknown-flag",
+        "foreign-token",
+        "service-error",
+        "no-paginate-max-items",
+        "no-paginate-token",
+    ],
 )
 def test_cli_errors_are_one_line(
     server: MotoServer, flags: tuple[str, ...], code: int, fragment: str
@@ -111,3 +127,43 @@ def test_cli_without_region_says_what_to_set() -> None:
     )
     assert completed.returncode == cli.EXIT_CONFIG
     assert "AWS_REGION" in completed.stderr
+
+
+def test_cli_full_disk_is_one_line(server: MotoServer) -> None:
+    with open("/dev/full", "w") as full:
+        completed = subprocess.run(
+            [sys.executable, "-m", "bedrockpage", *listing_args(server), "--output", "jsonl"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=credentials_env(),
+            check=False,
+        )
+
+    assert completed.returncode == cli.EXIT_OTHER
+    assert completed.stderr.count("\n") == 1
+    assert "No space left on device" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_cli_closed_pipe_is_quiet(server: MotoServer) -> None:
+    """A reader that stops early (`| head -c 1`) ends the run quietly.
+
+    jsonl writes each job as its one-job page arrives, so eleven more requests
+    and writes follow the first line, long after the reader has gone.
+    """
+    flags = ["--output", "jsonl", "--page-size", "1"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bedrockpage", *listing_args(server), *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=credentials_env(),
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(1) == b"{"
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=60)
+
+    assert stderr == ""
+    assert process.returncode == cli.EXIT_OTHER

@@ -12,6 +12,7 @@ GNU `timeout` uses for a command that ran out of time.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -58,10 +59,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         build_parser().print_help(sys.stderr)
         return EXIT_USAGE
+    conflicts = _no_paginate_conflicts(args)
+    if conflicts:
+        return _fail(
+            f"usage error: --no-paginate makes a single call and cannot be combined with "
+            f"{', '.join(conflicts)}. Drop --no-paginate to page with them.",
+            EXIT_USAGE,
+        )
     if args.debug:
         configure_debug_logging(sys.stderr)
 
     return _run(args)
+
+
+def _no_paginate_conflicts(args: argparse.Namespace) -> list[str]:
+    """Return the paginator-only flags given together with --no-paginate.
+
+    A single call has no item count to stop at, and `--starting-token` holds a
+    paginator token that the service cannot read, so both would be ignored or misread.
+    """
+    if not args.no_paginate:
+        return []
+    flags = {"--max-items": args.max_items, "--starting-token": args.starting_token}
+    return [flag for flag, value in flags.items() if value is not None]
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -89,6 +109,18 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(str(error), EXIT_SERVICE)
     except exceptions.BedrockPageError as error:
         return _fail(str(error), EXIT_OTHER)
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as other command-line tools do.
+        _discard_stdout()
+        return EXIT_OTHER
+    except OSError as error:
+        return _fail(f"writing the output failed: {error}", EXIT_OTHER)
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush raises no second error."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _fail(message: str, code: int) -> int:

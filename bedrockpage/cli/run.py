@@ -82,8 +82,6 @@ class Run:
         parameters = request_parameters(self.args)
         if self.args.page_size is not None:
             parameters["maxResults"] = self.args.page_size
-        if self.args.starting_token is not None:
-            parameters["nextToken"] = self.args.starting_token
         result = bedrock.list_model_customization_jobs(**parameters)
         result.pop("ResponseMetadata", None)
         self.sink.write_whole(result)
