@@ -35,6 +35,8 @@ HANDLER = ROOT / "examples" / "lambda_handler.py"
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 SKIPPED_PARTS = {"__pycache__", "bin"}
 SKIPPED_SUFFIXES = (".pyc", ".pyo")
+# pip records where a local install came from, a path on the build machine.
+SKIPPED_NAMES = {"direct_url.json"}
 PIP_TIMEOUT_SECONDS = "30"
 
 
@@ -120,7 +122,7 @@ def remove_unneeded(target: Path) -> None:
     for path in sorted(target.rglob("*"), reverse=True):
         if path.name in SKIPPED_PARTS and path.is_dir():
             shutil.rmtree(path)
-        elif path.suffix in SKIPPED_SUFFIXES:
+        elif path.suffix in SKIPPED_SUFFIXES or path.name in SKIPPED_NAMES:
             path.unlink()
 
 
