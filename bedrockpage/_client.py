@@ -12,7 +12,7 @@ import httpx
 
 from ._urls import redact_userinfo
 from .config import tls_verification
-from .exceptions import ClientExceptions
+from .exceptions import ClientClosedError, ClientExceptions
 from .pagination.config import PaginatorConfig
 from .pagination.sync import Paginator
 from .protocol import LIST_MODEL_CUSTOMIZATION_JOBS, OperationModel, validate_params
@@ -56,6 +56,7 @@ class BedrockClient:
         if http_client is None:
             http_client = new_http_client(setup)
         self._transport = SyncTransport(setup.call_settings, http_client)
+        self._closed = False
 
     def list_model_customization_jobs(self, **kwargs: Any) -> dict[str, Any]:
         """Call ListModelCustomizationJobs once; returns boto3's response dict."""
@@ -74,6 +75,7 @@ class BedrockClient:
         return Paginator(method, paginator_config(operation_name))
 
     def close(self) -> None:
+        self._closed = True
         self._transport.close()
 
     def __enter__(self) -> BedrockClient:
@@ -94,6 +96,8 @@ class BedrockClient:
         )
 
     def _call(self, operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
+        if self._closed:
+            raise ClientClosedError()
         validate_params(operation, params)
         return self._transport.call(operation, params)
 

@@ -17,7 +17,7 @@ from ._client import (
     paginator_config,
 )
 from ._urls import redact_userinfo
-from .exceptions import ClientExceptions
+from .exceptions import ClientClosedError, ClientExceptions
 from .pagination.aio import AsyncPaginator
 from .protocol import LIST_MODEL_CUSTOMIZATION_JOBS, OperationModel, validate_params
 from .session import ClientSetup, Config, resolve_setup
@@ -37,6 +37,7 @@ class AsyncBedrockClient:
         if http_client is None:
             http_client = httpx.AsyncClient(**http_client_options(setup))
         self._transport = AsyncTransport(setup.call_settings, http_client)
+        self._closed = False
 
     async def list_model_customization_jobs(self, **kwargs: Any) -> dict[str, Any]:
         """Call ListModelCustomizationJobs once; returns boto3's response dict."""
@@ -54,6 +55,7 @@ class AsyncBedrockClient:
         return AsyncPaginator(getattr(self, operation_name), paginator_config(operation_name))
 
     async def close(self) -> None:
+        self._closed = True
         await self._transport.close()
 
     async def __aenter__(self) -> AsyncBedrockClient:
@@ -74,6 +76,8 @@ class AsyncBedrockClient:
         )
 
     async def _call(self, operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
+        if self._closed:
+            raise ClientClosedError()
         validate_params(operation, params)
         return await self._transport.call(operation, params)
 

@@ -14,6 +14,16 @@ class BedrockPageError(Exception):
     """Base class of every error bedrockpage raises on purpose."""
 
 
+class ClientClosedError(BedrockPageError, RuntimeError):
+    """A call on a client after `close()` or after its `with` block ended."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This client is closed, so it cannot send requests. Create a new one with "
+            "bedrockpage.client(...) or keep calls inside its `with` block."
+        )
+
+
 class ParamValidationError(BedrockPageError, ValueError):
     """Invalid input, rejected before any request is sent."""
 

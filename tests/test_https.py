@@ -7,6 +7,7 @@ suite's socket guard would fail any test that tried.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 import subprocess
@@ -19,7 +20,7 @@ import pytest
 import bedrockpage
 from bedrockpage._client import http_client_options
 from bedrockpage.endpoints import _table, resolve_endpoint
-from bedrockpage.exceptions import ConfigError
+from bedrockpage.exceptions import ClientClosedError, ConfigError
 from bedrockpage.session import resolve_setup
 
 KEYS = {"aws_access_key_id": "AKIDHTTPSTEST", "aws_secret_access_key": "https-test-secret"}
@@ -237,3 +238,35 @@ def test_client_repr_hides_endpoint_password() -> None:
 
     assert "pa55word" not in text
     assert "***@127.0.0.1:9" in text
+
+
+def test_closed_client_names_the_fix() -> None:
+    client = bedrockpage.client(
+        "bedrock",
+        region_name="us-east-1",
+        endpoint_url="http://127.0.0.1:9",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+    )
+    client.close()
+
+    with pytest.raises(ClientClosedError, match="Create a new one"):
+        client.list_model_customization_jobs()
+    with pytest.raises(ClientClosedError):
+        list(client.get_paginator("list_model_customization_jobs").paginate())
+
+
+def test_closed_async_client_names_the_fix() -> None:
+    async def call_after_close() -> None:
+        async with bedrockpage.async_client(
+            "bedrock",
+            region_name="us-east-1",
+            endpoint_url="http://127.0.0.1:9",
+            aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="secret",
+        ) as client:
+            pass
+        await client.list_model_customization_jobs()
+
+    with pytest.raises(ClientClosedError, match="Create a new one"):
+        asyncio.run(call_after_close())
