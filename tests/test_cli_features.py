@@ -398,8 +398,8 @@ class TerminalRun:
         os.close(self.master)
         return code, stdout, self.terminal.decode(errors="replace")
 
-    def interrupt(self) -> None:
-        os.killpg(self.process.pid, signal.SIGINT)
+    def interrupt(self, signum: int = signal.SIGINT) -> None:
+        os.killpg(self.process.pid, signum)
 
     def _drain_terminal(self) -> None:
         while True:
@@ -476,6 +476,25 @@ def test_ctrl_c_prints_resume_command(fault_server: FaultServer) -> None:
     )
     assert rest.returncode == 0, rest.stderr
     assert delivered + job_names_of_jsonl(rest.stdout) == [f"job-{i:05d}" for i in range(6)]
+
+
+def test_sigterm_prints_resume_command(fault_server: FaultServer) -> None:
+    # `timeout`, containers and process managers stop a run with SIGTERM.
+    fault_server.script(Normal(), Slow(seconds=30))
+    session = TerminalRun(command(fault_server.url, "--page-size", "2", "--output", "jsonl"))
+
+    first_line = session.read_stdout_line()
+    second_line = session.read_stdout_line()
+    wait_for_requests(fault_server, 2)
+    session.interrupt(signal.SIGTERM)
+    code, stdout, terminal = session.finish()
+
+    assert code == cli.EXIT_TERMINATED, terminal
+    delivered = job_names_of_jsonl((first_line + second_line).decode() + stdout)
+    assert delivered == ["job-00000", "job-00001"]
+    assert "terminated after 1 pages and 2 jobs; resume with:" in terminal
+    assert "--starting-token" in terminal
+    assert "Traceback" not in terminal
 
 
 def test_ctrl_c_with_json_writes_partial_result(fault_server: FaultServer) -> None:

@@ -10,6 +10,7 @@ from .. import _version
 EXIT_OK = 0
 EXIT_DEADLINE = 124
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 EXIT_USAGE = 252
 EXIT_CONFIG = 253
 EXIT_SERVICE = 254
@@ -48,6 +49,7 @@ EPILOG = """exit codes:
   0    success
   124  stopped by --max-seconds; the resume command is printed on stderr
   130  interrupted (Ctrl-C); the resume command is printed on stderr
+  143  stopped by SIGTERM; the resume command is printed on stderr
   252  invalid command line or parameters
   253  configuration or credentials error (no region, no credentials)
   254  the service returned an error

@@ -153,34 +153,44 @@ def describe_token(token: str) -> str:
     return f"botocore token {json.dumps(state)}"
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, as sent by `timeout`, containers and process managers to stop a run."""
+
+
 class InterruptGuard:
-    """Turns SIGINT into KeyboardInterrupt, but never while a page is being written.
+    """Turns SIGINT and SIGTERM into exceptions, but never while a page is being written.
 
     Writing a page and recording its resume token happen together, so the
-    printed resume command never skips or repeats a job.
+    printed resume command never skips or repeats a job. SIGINT raises
+    KeyboardInterrupt and SIGTERM raises `Terminated`, a subclass of it.
     """
 
     def __init__(self) -> None:
         self._writing = False
-        self._pending = False
+        self._pending: KeyboardInterrupt | None = None
 
     def handle(self, signum: int, frame: FrameType | None) -> None:
+        interrupt = Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
         if self._writing:
-            self._pending = True
+            self._pending = interrupt
             return
-        raise KeyboardInterrupt
+        raise interrupt
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
         try:
-            previous = signal.signal(signal.SIGINT, self.handle)
-        except ValueError:  # not the main thread: keep Python's default handler
+            previous = {
+                signum: signal.signal(signum, self.handle)
+                for signum in (signal.SIGINT, signal.SIGTERM)
+            }
+        except ValueError:  # not the main thread: keep Python's default handlers
             yield
             return
         try:
             yield
         finally:
-            signal.signal(signal.SIGINT, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
@@ -189,6 +199,6 @@ class InterruptGuard:
             yield
         finally:
             self._writing = False
-        if self._pending:
-            self._pending = False
-            raise KeyboardInterrupt
+        if self._pending is not None:
+            interrupt, self._pending = self._pending, None
+            raise interrupt

@@ -15,6 +15,7 @@ from .arguments import (
     EXIT_DEADLINE,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_TERMINATED,
     OPERATION,
     PROGRAM,
     RESULT_KEY,
@@ -22,7 +23,14 @@ from .arguments import (
     request_parameters,
     resume_arguments,
 )
-from .feedback import Explainer, InterruptGuard, Progress, counting_throttles, describe_token
+from .feedback import (
+    Explainer,
+    InterruptGuard,
+    Progress,
+    Terminated,
+    counting_throttles,
+    describe_token,
+)
 from .output import Sink, compile_query
 
 
@@ -67,10 +75,12 @@ class Run:
                 if self.args.no_paginate:
                     return self._single_call(bedrock)
                 return self._paginate(bedrock)
-            except KeyboardInterrupt:
+            except KeyboardInterrupt as interrupt:
                 if self.output_complete:
-                    # Ctrl-C arrived while the last output was written: the run is whole.
+                    # The signal arrived while the last output was written: the run is whole.
                     return EXIT_OK
+                if isinstance(interrupt, Terminated):
+                    return self._stop("terminated", EXIT_TERMINATED)
                 return self._stop("interrupted", EXIT_INTERRUPTED)
             except BedrockPageError:
                 self._hint_after_failure()
