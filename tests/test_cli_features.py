@@ -181,6 +181,23 @@ def test_table_output_boxes_every_row(server: MotoServer) -> None:
     assert all(row.split("|")[2].strip() == "InProgress" for row in rows)
 
 
+def test_table_rows_from_list_of_lists(server: MotoServer) -> None:
+    completed = run(
+        server.url,
+        "--output",
+        "table",
+        "--query",
+        "modelCustomizationJobSummaries[].[jobName, status]",
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert len({len(line) for line in lines}) == 1, completed.stdout
+    rows = [line for line in lines if line.startswith("|  feat-")]
+    assert [row.split("|")[1].strip() for row in rows] == NAMES
+    assert all(row.split("|")[2].strip() == "InProgress" for row in rows)
+
+
 def test_invalid_query_is_usage_error(server: MotoServer) -> None:
     completed = run(server.url, "--query", "[?")
 

@@ -193,8 +193,13 @@ def _fill_from_list(
 ) -> None:
     dicts = [element for element in data if isinstance(element, dict)]
     if not dicts:
-        section.headers = [""]
-        section.rows = [[_text_scalar(element)] for element in data if not _is_nested(element)]
+        # Scalars become one-cell rows and inner lists (`--query '[].[a, b]'`) whole rows.
+        rows = [element if isinstance(element, list) else [element] for element in data]
+        width = max((len(row) for row in rows), default=1)
+        section.headers = [""] * width
+        section.rows = [
+            [_text_scalar(cell) for cell in row] + [""] * (width - len(row)) for row in rows
+        ]
         return
 
     keys = _all_scalar_keys(dicts)
