@@ -203,6 +203,8 @@ def test_invalid_query_is_usage_error(server: MotoServer) -> None:
 
     assert completed.returncode == cli.EXIT_USAGE
     assert "invalid --query expression" in completed.stderr
+    assert "\\n" not in completed.stderr
+    assert completed.stderr.count("\n") == 1
     assert "Traceback" not in completed.stderr
 
 

@@ -26,7 +26,9 @@ def compile_query(expression: str | None) -> Any:
         return jmespath.compile(expression)
     except jmespath.exceptions.JMESPathError as error:
         # JMESPathError, not ParseError: an empty expression raises EmptyExpressionError.
-        raise UsageError(f"invalid --query expression {expression!r}: {error}") from None
+        # jmespath's messages span lines (the expression, then a caret under the error).
+        detail = " ".join(str(error).split())
+        raise UsageError(f"invalid --query expression {expression!r}: {detail}") from None
 
 
 def write_result(result: Any, output: str, stream: IO[str]) -> None:
