@@ -256,9 +256,10 @@ def without_accepted_forms(line: str) -> str:
 
 
 def is_timestamp_string_line(line: str) -> bool:
+    """Match a rejected timestamp string or bytes value, which botocore may accept."""
     return (
         line.startswith("Invalid type for parameter creationTime")
-        and "type: <class 'str'>" in line
+        and ("type: <class 'str'>" in line or "type: <class 'bytes'>" in line)
         and line.endswith("timestamp-string")
     )
 
@@ -274,8 +275,9 @@ def test_validation_matches_botocore(params: dict[str, Any]) -> None:
         assert any(line.startswith("Invalid type for parameter creationTime") for line in ours)
         return
 
-    # Botocore accepts any string dateutil reads; ours accepts a documented subset,
-    # so ours may also reject a timestamp string botocore takes, never the reverse.
+    # Botocore accepts any string dateutil reads and numeric bytes; ours accepts a
+    # documented subset, so ours may also reject a timestamp string or bytes value
+    # botocore takes, never the reverse.
     extra = [line for line in ours if line not in expected]
     assert [line for line in extra if not is_timestamp_string_line(line)] == []
     assert [line for line in ours if line in expected] == expected
@@ -674,3 +676,10 @@ def test_parse_error_code_sources(
 
     assert ours["Error"] == {"Code": code, "Message": message}
     assert ours["Error"] == expected["Error"]
+
+
+def test_bytes_timestamp_rejected_where_botocore_accepts() -> None:
+    """Botocore reads b"0" as epoch 0; ours rejects bytes, as documented in validate.py."""
+    assert botocore_report({"creationTimeAfter": b"0"}) == []
+    with pytest.raises(ParamValidationError, match="creationTimeAfter"):
+        validate_params(OPERATION, {"creationTimeAfter": b"0"})

@@ -11,6 +11,8 @@ Differences from botocore:
 * Timestamp strings must be one of the forms in `timestamps.ACCEPTED_FORMATS`.
   Botocore accepts whatever dateutil parses ("Jan 2 2024", for example). For a
   rejected string the report line is botocore's followed by the accepted forms.
+* Bytes are rejected for timestamps. Botocore reads numeric bytes such as
+  b"0" as epoch seconds, a form no documented caller relies on.
 * Timestamps that botocore crashes on (an epoch number too large for a
   timedelta, a datetime that leaves the supported range when converted to UTC)
   are reported as invalid.
