@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 from .config import LimitType, PaginatorConfig, parse_pagination_config
-from .control import PageControl, pop_control_options
+from .control import DeadlineTimeoutError, PageControl, pop_control_options
 from .expressions import Expression, compile_expression
 from .results import FullResultBuilder, result_key_items
 from .sync import PageIteratorBase
@@ -38,8 +38,12 @@ class AsyncPageIterator(PageIteratorBase):
             if delay > 0:
                 await run.control.async_sleep(delay)
 
-            with run.request():
-                response = await self._method(**kwargs)
+            try:
+                with run.request():
+                    response = await self._method(**kwargs)
+            except DeadlineTimeoutError as error:
+                run.stop_for_deadline(error)
+                return
             page = engine.receive_page(response)
             run.page_received(page, engine.checkpoint_token)
             yield page

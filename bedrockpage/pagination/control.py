@@ -12,6 +12,10 @@ Rules this module keeps:
 - While a request of a deadline-bound run is in flight, `remaining_seconds()`
   is published to the transport, which does not sleep for a retry that would
   end past the deadline and raises the last error instead.
+- The transport also caps each request's connect and read timeouts at
+  `remaining_seconds()`. A request that times out because of that cap raises
+  `DeadlineTimeoutError`, and the drivers end the run as a deadline stop. A
+  timeout shorter than the time left stays the transport's own error.
 - Pacing: with `max_pages_per_second = r`, requests start at least `1 / r`
   seconds apart, measured from the start of the previous request. Retries
   inside one request are not paced; the retry policy spaces those.
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
@@ -34,7 +39,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from ..exceptions import ParamValidationError
+from ..exceptions import HTTPClientError, ParamValidationError
+
+logger = logging.getLogger("bedrockpage.pagination")
 
 #: Seconds kept free before the deadline when the caller sets no margin.
 DEFAULT_SAFETY_MARGIN = 1.0
@@ -47,12 +54,20 @@ PageCallback = Callable[[dict[str, Any], "str | None"], object]
 #: Keyword arguments of `paginate()` that configure run control, not the request.
 CONTROL_OPTIONS = ("deadline", "safety_margin", "max_pages_per_second", "on_page", "control")
 
-#: Returns the seconds a retry may still use before the caller's deadline, or None.
-#: A deadline-bound run sets it around each request; the transport (`transport/call.py`)
-#: reads it and does not sleep for a retry that would end past it.
+#: Returns the seconds a request may still use before the caller's deadline, or None.
+#: A deadline-bound run sets it around each request. The transport (`transport/call.py`)
+#: caps each attempt's timeouts at it and does not sleep for a retry that would end past it.
 remaining_time: ContextVar[Callable[[], float | None] | None] = ContextVar(
     "bedrockpage_remaining_time", default=None
 )
+
+
+class DeadlineTimeoutError(HTTPClientError):
+    """A request timed out because its timeout was capped at the time left before the deadline.
+
+    The page drivers catch it and end the run as a deadline stop. Code wrapping
+    the paginated method sees it on its way out, as an `HTTPClientError`.
+    """
 
 
 async def _asyncio_sleep(seconds: float) -> None:
@@ -183,6 +198,8 @@ class ControlledRun:
         self._durations: deque[float] = deque(maxlen=ESTIMATE_WINDOW)
         self._last_request_start: float | None = None
         self._request_start: float | None = None
+        # The seconds left at the last deadline check, with the `clock` reading then.
+        self._deadline_reading: tuple[float, float] | None = None
 
     def next_delay(self) -> float | None:
         """Return the seconds to wait before the next request, or None to stop for the deadline."""
@@ -192,7 +209,9 @@ class ControlledRun:
             return delay
 
         needed = delay + self.estimate_next_page() + self.control.safety_margin
-        if deadline.remaining() < needed:
+        seconds_left = deadline.remaining()
+        self._deadline_reading = (seconds_left, self.control.clock())
+        if seconds_left < needed:
             self.stop_reason = "deadline"
             return None
         return delay
@@ -217,16 +236,32 @@ class ControlledRun:
                 remaining_time.reset(marker)
         self._durations.append(max(0.0, self.control.clock() - start))
 
+    def stop_for_deadline(self, error: DeadlineTimeoutError) -> None:
+        """Record that a request timed out at the deadline, which ends the run."""
+        logger.info("Stopping the listing at the deadline: %s", error)
+        self.stop_reason = "deadline"
+
     def page_received(self, page: dict[str, Any], resume_token: str | None) -> None:
         if self.control.on_page is not None:
             self.control.on_page(page, resume_token)
 
     def remaining_seconds(self) -> float | None:
-        """Return the seconds a retry may still use: time left minus the safety margin."""
+        """Return the seconds a request may still use: time left minus the safety margin.
+
+        After a deadline check, the time left is that check's reading minus the
+        `clock` time since, so the deadline function (a Lambda context's, say) is
+        called once per page, not again by the transport for each attempt. This
+        assumes the deadline and `clock` advance at the same rate.
+        """
         deadline = self.control.deadline
         if deadline is None:
             return None
-        return deadline.remaining() - self.control.safety_margin
+        if self._deadline_reading is None:
+            seconds_left = deadline.remaining()
+        else:
+            seconds_then, read_at = self._deadline_reading
+            seconds_left = seconds_then - (self.control.clock() - read_at)
+        return seconds_left - self.control.safety_margin
 
     def _pacing_delay(self) -> float:
         rate = self.control.max_pages_per_second

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .config import LimitType, PaginatorConfig, PagingParams, parse_pagination_config
-from .control import ControlledRun, PageControl, pop_control_options
+from .control import ControlledRun, DeadlineTimeoutError, PageControl, pop_control_options
 from .engine import PaginationEngine
 from .expressions import Expression, compile_expression
 from .results import FullResultBuilder, ResultKeyIterator, result_key_items
@@ -108,8 +108,12 @@ class PageIterator(PageIteratorBase):
             if delay > 0:
                 run.control.sleep(delay)
 
-            with run.request():
-                response = self._method(**kwargs)
+            try:
+                with run.request():
+                    response = self._method(**kwargs)
+            except DeadlineTimeoutError as error:
+                run.stop_for_deadline(error)
+                return
             page = engine.receive_page(response)
             run.page_received(page, engine.checkpoint_token)
             yield page

@@ -11,7 +11,7 @@ import httpx
 from ..protocol import OperationModel
 from .call import CallSettings, Finished, OperationCall, Sleep
 from .errors import translate_httpx_error
-from .sync import _lower_headers
+from .sync import _lower_headers, httpx_timeout
 
 
 class AsyncTransport:
@@ -39,7 +39,10 @@ class AsyncTransport:
             request = event.request
             try:
                 response = await self._http.request(
-                    request.method, request.url, headers=request.headers
+                    request.method,
+                    request.url,
+                    headers=request.headers,
+                    timeout=httpx_timeout(event.timeout, self._http.timeout),
                 )
             except httpx.TransportError as error:
                 call.receive_transport_error(translate_httpx_error(error, request.url))

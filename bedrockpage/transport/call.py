@@ -28,14 +28,21 @@ from __future__ import annotations
 
 import datetime
 import logging
-import uuid
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from .._urls import redact_userinfo
-from ..exceptions import MODELED_ERRORS, ClientError, HTTPClientError, ResponseParserError
-from ..pagination.control import remaining_time
+from ..exceptions import (
+    MODELED_ERRORS,
+    ClientError,
+    ConnectTimeoutError,
+    HTTPClientError,
+    ReadTimeoutError,
+    ResponseParserError,
+)
+from ..pagination.control import DeadlineTimeoutError, remaining_time
 from ..protocol import (
     OperationModel,
     encode_query,
@@ -54,6 +61,9 @@ _ERROR_TYPE_KEY = "__type"
 #: The `Date` format botocore parses to compute the `ttl` of `amz-sdk-request`.
 _HTTP_DATE_FORMAT = "%a, %d %b %Y %H:%M:%S %Z"
 _TTL_FORMAT = "%Y%m%dT%H%M%SZ"
+#: The smallest timeout a deadline cap sets, in seconds. With a timeout of 0, httpx 0.29
+#: connects on a non-blocking socket and raises ConnectError, not a timeout.
+_MIN_CAPPED_TIMEOUT = 0.001
 
 
 class RequestSigner(Protocol):
@@ -64,8 +74,7 @@ class RequestSigner(Protocol):
     ) -> dict[str, str]: ...
 
 
-@dataclass(frozen=True)
-class HttpRequest:
+class HttpRequest(NamedTuple):
     method: str
     url: str
     headers: dict[str, str]
@@ -76,19 +85,25 @@ class HttpRequest:
         return f"HttpRequest({self.method} {self.url})"
 
 
-@dataclass(frozen=True)
-class SendRequest:
+class AttemptTimeout(NamedTuple):
+    """Seconds for one attempt, in place of the client's timeouts; write and pool use `read`."""
+
+    connect: float
+    read: float
+
+
+class SendRequest(NamedTuple):
     request: HttpRequest
     attempt: int
+    #: Timeouts capped at the time left before a paginator's deadline; None keeps the client's.
+    timeout: AttemptTimeout | None = None
 
 
-@dataclass(frozen=True)
-class Sleep:
+class Sleep(NamedTuple):
     seconds: float
 
 
-@dataclass(frozen=True)
-class Finished:
+class Finished(NamedTuple):
     result: dict[str, Any]
 
 
@@ -107,6 +122,8 @@ class CallSettings:
     clock: Callable[[], datetime.datetime]
     #: Seconds; botocore adds it to the server's time for the `ttl` of `amz-sdk-request`.
     read_timeout: float = 60.0
+    #: Seconds; the httpx client's connect timeout, which a deadline may lower per attempt.
+    connect_timeout: float = 60.0
 
 
 class OperationCall:
@@ -118,7 +135,7 @@ class OperationCall:
         self.operation = operation
         self.settings = settings
         self.attempt = 0
-        self.invocation_id = str(uuid.uuid4())
+        self.invocation_id = _new_invocation_id()
 
         serialized = serialize_request(operation, params)
         query = encode_query(serialized.query)
@@ -138,6 +155,7 @@ class OperationCall:
         self._skew_retried = False
         self._error: BaseException | None = None
         self._sleeping = False
+        self._attempt_timeout: AttemptTimeout | None = None
         self._next = self._start_attempt()
 
     def next_event(self) -> Event:
@@ -173,6 +191,18 @@ class OperationCall:
         logger.debug(
             "%s %s failed on attempt %d: %s", self._method, self._log_url, self.attempt, error
         )
+        capped_seconds = self._deadline_cap_hit(error)
+        if capped_seconds is not None:
+            # The deadline, not the service, ended the attempt, so the retry policy
+            # neither records nor retries it.
+            self._error = DeadlineTimeoutError(
+                f"{type(error).__name__} on endpoint URL {self._log_url!r} after "
+                f"{capped_seconds:.3f} s, the time left before the deadline",
+                url=self._log_url,
+                error=error,
+            )
+            return
+
         outcome = Outcome(error=error)
         self.settings.retry_policy.record_response(outcome)
         decision = self.settings.retry_policy.decide(self.attempt, outcome)
@@ -231,6 +261,20 @@ class OperationCall:
         self._log_final_error(decision, outcome)
         error_class = MODELED_ERRORS.get(code or "", ClientError)
         self._error = error_class(parsed, self.operation.name)
+
+    def _deadline_cap_hit(self, error: HTTPClientError) -> float | None:
+        """Return the capped timeout in seconds when the deadline cap caused `error`, else None."""
+        capped = self._attempt_timeout
+        if capped is None:
+            return None
+        if (
+            isinstance(error, ConnectTimeoutError)
+            and capped.connect < self.settings.connect_timeout
+        ):
+            return capped.connect
+        if isinstance(error, ReadTimeoutError) and capped.read < self.settings.read_timeout:
+            return capped.read
+        return None
 
     def _retry_fits_deadline(self, decision: RetryDecision) -> bool:
         if _fits_deadline(decision.delay, self.operation.name):
@@ -312,7 +356,8 @@ class OperationCall:
             )
             self._resume = self._send_when_allowed
             return Sleep(wait)
-        return SendRequest(self._build_request(), self.attempt)
+        self._attempt_timeout = _deadline_timeout(self.settings)
+        return SendRequest(self._build_request(), self.attempt, self._attempt_timeout)
 
     def _build_request(self) -> HttpRequest:
         headers = {
@@ -362,6 +407,19 @@ class OperationCall:
         return self.settings.clock() + self.settings.clock_skew.offset
 
 
+def _new_invocation_id() -> str:
+    """Return a random version 4 UUID in the form of `str(uuid.uuid4())`.
+
+    The `uuid` module is not used because on Linux it imports `platform` and runs
+    `uname`: 1 to 2 ms of a cold start (`python -X importtime`, CPython 3.11).
+    """
+    value = bytearray(os.urandom(16))
+    value[6] = (value[6] & 0x0F) | 0x40  # version 4
+    value[8] = (value[8] & 0x3F) | 0x80  # RFC 4122 variant
+    digits = value.hex()
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
 def _describe(outcome: Outcome) -> str:
     if outcome.error is not None:
         return type(outcome.error).__name__
@@ -392,6 +450,28 @@ def _fits_deadline(delay: float | None, operation_name: str) -> bool:
         seconds_left,
     )
     return False
+
+
+def _deadline_timeout(settings: CallSettings) -> AttemptTimeout | None:
+    """Return the client's timeouts capped at the time left before the caller's deadline.
+
+    Returns None, keeping the client's timeouts, outside a deadline-bound run or
+    when both timeouts already end before the deadline.
+
+    NOTE: httpx applies the read timeout to each socket read, so a server that
+    keeps sending a byte now and then can still hold a request past the deadline.
+    """
+    remaining = remaining_time.get()
+    seconds_left = remaining() if remaining is not None else None
+    if seconds_left is None:
+        return None
+    if seconds_left >= max(settings.connect_timeout, settings.read_timeout):
+        return None
+
+    cap = max(seconds_left, _MIN_CAPPED_TIMEOUT)
+    return AttemptTimeout(
+        connect=min(settings.connect_timeout, cap), read=min(settings.read_timeout, cap)
+    )
 
 
 def _request_id(headers: Mapping[str, str]) -> str | None:

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from ..protocol import OperationModel
-from .call import CallSettings, Finished, OperationCall, Sleep
+from .call import AttemptTimeout, CallSettings, Finished, OperationCall, Sleep
 from .errors import translate_httpx_error
 
 
@@ -37,7 +37,12 @@ class SyncTransport:
 
             request = event.request
             try:
-                response = self._http.request(request.method, request.url, headers=request.headers)
+                response = self._http.request(
+                    request.method,
+                    request.url,
+                    headers=request.headers,
+                    timeout=httpx_timeout(event.timeout, self._http.timeout),
+                )
             except httpx.TransportError as error:
                 call.receive_transport_error(translate_httpx_error(error, request.url))
             else:
@@ -47,6 +52,16 @@ class SyncTransport:
 
     def close(self) -> None:
         self._http.close()
+
+
+def httpx_timeout(timeout: AttemptTimeout | None, client_timeout: httpx.Timeout) -> httpx.Timeout:
+    """Return the httpx timeout of one attempt: the client's, or the deadline-capped one.
+
+    Write and pool timeouts take the read value, as in the client's own timeout.
+    """
+    if timeout is None:
+        return client_timeout
+    return httpx.Timeout(timeout.read, connect=timeout.connect)
 
 
 def _lower_headers(response: httpx.Response) -> dict[str, str]:
