@@ -67,6 +67,7 @@ FIRST_REQUEST_FORBIDDEN = {
 FIRST_REQUEST_FORBIDDEN_SUBMODULES = (
     "bedrockpage.auth.providers",
     "bedrockpage.aio",
+    "bedrockpage.pagination.aio",
     "bedrockpage.transport.aio",
     "bedrockpage.cli",
 )

@@ -24,7 +24,7 @@ the HTTP library with the header value, token included, in the message.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..config import SharedFiles
 from ..exceptions import ConfigError, NoCredentialsError
@@ -39,8 +39,7 @@ BEARER = "httpBearerAuth"
 SERVICE_SCHEMES = (SIGV4, BEARER)
 
 
-@dataclass(frozen=True)
-class AuthChoice:
+class AuthChoice(NamedTuple):
     """The selected scheme; `bearer_token` is set only for bearer authentication."""
 
     scheme: str

@@ -44,7 +44,7 @@ import functools
 import logging
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .._urls import redact_userinfo
 from ..config import Section, SharedFiles, parse_bool
@@ -89,8 +89,7 @@ _REGION_SETTINGS = "the region_name option, AWS_REGION, AWS_DEFAULT_REGION or th
 # --- Endpoint resolution ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _RuleInputs:
+class _RuleInputs(NamedTuple):
     """The rule set's parameters: Region, UseFIPS, UseDualStack and Endpoint."""
 
     region: str | None

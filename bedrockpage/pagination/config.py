@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from ..exceptions import PaginationError, ParamValidationError
 from .expressions import Expression, compile_expression
@@ -23,8 +22,7 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
     return list(value)
 
 
-@dataclass(frozen=True)
-class PaginatorConfig:
+class PaginatorConfig(NamedTuple):
     """One operation's entry of a `paginators-1.json` file, compiled.
 
     `result_keys[0]` is the primary result key: `MaxItems` counts its items and
@@ -69,8 +67,7 @@ class PaginatorConfig:
         )
 
 
-@dataclass(frozen=True)
-class PagingParams:
+class PagingParams(NamedTuple):
     """A validated `PaginationConfig`."""
 
     max_items: int | None = None

@@ -18,8 +18,7 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..exceptions import PaginationError
 
@@ -64,8 +63,7 @@ def _encode_bytes(data: Any, path: Path) -> tuple[Any, list[Path]]:
     return converted, encoded_paths
 
 
-@dataclass(frozen=True)
-class StartingPoint:
+class StartingPoint(NamedTuple):
     """Where a paginated run starts: service tokens plus items to skip on the first page."""
 
     tokens: dict[str, Any]

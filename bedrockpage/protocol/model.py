@@ -10,16 +10,14 @@ The tests compare every entry with the bundled service model.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 #: Scalar input types of this operation, named as in the service model.
 InputType = Literal["string", "integer", "timestamp"]
 
 
-@dataclass(frozen=True)
-class InputMember:
+class InputMember(NamedTuple):
     """One request parameter, sent in the query string as `location_name`."""
 
     name: str
@@ -33,8 +31,7 @@ class InputMember:
     documentation: str = ""
 
 
-@dataclass(frozen=True)
-class StructureModel:
+class StructureModel(NamedTuple):
     """A response structure: which members need conversion and which are nested structures.
 
     Members that are neither timestamps nor structures (strings, enums) are returned as sent.
@@ -43,17 +40,14 @@ class StructureModel:
     name: str
     members: tuple[str, ...]
     timestamps: frozenset[str] = frozenset()
-    structures: Mapping[str, StructureModel] = field(default_factory=lambda: MappingProxyType({}))
+    structures: Mapping[str, StructureModel] = MappingProxyType({})
     #: Members that are lists whose items are the given structure.
-    structure_lists: Mapping[str, StructureModel] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    structure_lists: Mapping[str, StructureModel] = MappingProxyType({})
     #: The keys of `structures` and `structure_lists`, as a tuple that is quick to loop over.
     nested_members: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ErrorModel:
+class ErrorModel(NamedTuple):
     """A modeled error shape: its code, HTTP status and the body members botocore copies."""
 
     code: str
@@ -63,8 +57,7 @@ class ErrorModel:
     server_fault: bool = False
 
 
-@dataclass(frozen=True)
-class OperationModel:
+class OperationModel(NamedTuple):
     """An operation's HTTP binding, input members, output structure and errors."""
 
     name: str

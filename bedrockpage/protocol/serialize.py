@@ -7,8 +7,7 @@ only rejects names that are not input members.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from ..exceptions import ParamValidationError
@@ -19,8 +18,7 @@ from .timestamps import serialize_timestamp
 _SAFE_CHARS = "-_.~"
 
 
-@dataclass(frozen=True)
-class SerializedRequest:
+class SerializedRequest(NamedTuple):
     """The parts of an HTTP request that depend on the parameters."""
 
     method: str

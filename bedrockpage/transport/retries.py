@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from ..exceptions import (
     MODELED_ERRORS,
@@ -100,13 +100,16 @@ LEGACY_RETRY_EXCEPTIONS: tuple[type[HTTPClientError], ...] = (
 )
 
 
-@dataclass
 class RetryQuota:
     """The token bucket that stops retry storms, shared by all calls of one client."""
 
-    capacity: int = INITIAL_QUOTA
-    available: int = INITIAL_QUOTA
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    def __init__(self, capacity: int = INITIAL_QUOTA, available: int = INITIAL_QUOTA) -> None:
+        self.capacity = capacity
+        self.available = available
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"RetryQuota(capacity={self.capacity!r}, available={self.available!r})"
 
     def acquire(self, amount: int) -> bool:
         with self._lock:
@@ -120,8 +123,7 @@ class RetryQuota:
             self.available = min(self.capacity, self.available + amount)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The result of one attempt, as input to the retry policy."""
 
     status: int | None = None
@@ -150,8 +152,7 @@ class Outcome:
         return self.error_code in TRANSIENT_CODES or self.status in TRANSIENT_STATUS_CODES
 
 
-@dataclass(frozen=True)
-class RetryDecision:
+class RetryDecision(NamedTuple):
     """The verdict on one failed attempt.
 
     `delay` is None when the call stops. The two flags are botocore's

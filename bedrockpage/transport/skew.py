@@ -6,7 +6,6 @@ import datetime
 import email.utils
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 SKEW_ERROR_CODES = frozenset(
     {
@@ -24,12 +23,15 @@ SKEW_ERROR_CODES = frozenset(
 SKEW_THRESHOLD = datetime.timedelta(minutes=4)
 
 
-@dataclass
 class ClockSkew:
     """The offset added to the local clock when signing, shared by a client's calls."""
 
-    offset: datetime.timedelta = datetime.timedelta(0)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    def __init__(self, offset: datetime.timedelta = datetime.timedelta(0)) -> None:
+        self.offset = offset
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"ClockSkew(offset={self.offset!r})"
 
     def correct(
         self, error_code: str | None, headers: Mapping[str, str], local_now: datetime.datetime
