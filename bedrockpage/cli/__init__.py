@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _no_paginate_conflicts(args: argparse.Namespace) -> list[str]:
     """Return the paginator-only flags given together with --no-paginate.
 
-    A single call has no item count to stop at, and `--starting-token` holds a
+    A single call has no item count to stop at, and `--starting-token` contains a
     paginator token that the service cannot read, so both would be ignored or misread.
     """
     if not args.no_paginate:
