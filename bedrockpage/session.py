@@ -62,7 +62,7 @@ class Config:
 
 
 class LazyCredentials:
-    """Finds the credential source on first use, then asks it for fresh credentials per request.
+    """Find the credential source on first use, then get fresh credentials from it per request.
 
     Thread-safe. The chain runs at the first signed request, not at client
     creation, as in botocore; temporary credentials refresh before they expire.
@@ -78,8 +78,8 @@ class LazyCredentials:
             if self._source is None:
                 self._source = self._find_source()
             source = self._source
-        # NOTE: a refresh that is due runs here, blocking the caller; the async
-        # client signs in the event loop, so a due STS refresh blocks it once.
+        # NOTE: a refresh that is due runs here and blocks the caller. The async
+        # client signs in the event loop, so a due STS refresh blocks the loop once.
         return source.get_frozen()
 
     def __repr__(self) -> str:

@@ -288,7 +288,7 @@ def is_partition_assignment(condition: dict[str, Any], where: str) -> bool:
     """Tell whether `condition` is `aws.partition(Region)` assigned to PartitionResult.
 
     botocore's `aws.partition` never fails (an unmatched region falls back to the first
-    partition), so the condition always holds and only binds the partition.
+    partition), so the condition is always true and only binds the partition.
     """
     if condition.get("fn") != "aws.partition":
         return False

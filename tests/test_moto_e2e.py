@@ -224,7 +224,7 @@ print(heavy)
 
 @pytest.mark.moto
 def test_server_keeps_serving_past_log_buffer(server: MotoServer) -> None:
-    """moto logs a line per request; 1,000 requests overflow a 64 KiB pipe nobody reads."""
+    """moto logs a line per request; 1,000 requests overflow an unread 64 KiB pipe."""
     with httpx.Client() as http:
         for _ in range(1000):
             assert http.get(f"{server.url}/moto-api/", timeout=5.0).status_code == 200

@@ -275,9 +275,9 @@ def test_validation_matches_botocore(params: dict[str, Any]) -> None:
         assert any(line.startswith("Invalid type for parameter creationTime") for line in ours)
         return
 
-    # Botocore accepts any string dateutil reads and numeric bytes; ours accepts a
-    # documented subset, so ours may also reject a timestamp string or bytes value
-    # botocore takes, never the reverse.
+    # Botocore accepts any string dateutil reads, and numeric bytes. Ours accepts a
+    # documented subset, so it may reject a timestamp string or bytes value that
+    # botocore takes, but never the reverse.
     extra = [line for line in ours if line not in expected]
     assert [line for line in extra if not is_timestamp_string_line(line)] == []
     assert [line for line in ours if line in expected] == expected

@@ -317,7 +317,7 @@ def test_parse_error_names_value() -> None:
 
 
 def test_parse_compact_datetime_rejected() -> None:
-    """A digit string out of epoch range is rejected, where botocore asks dateutil.
+    """A digit string out of epoch range is rejected, where botocore falls back to dateutil.
 
     Dateutil reads "20240102030405" as 2024-01-02 03:04:05. Ours reads only
     epoch seconds from digit strings, so it reports the value as out of range.

@@ -150,7 +150,7 @@ class PaginationEngine:
                 self._kwargs.pop(name, None)
 
     def _skip_delivered_items(self, page: dict[str, Any]) -> int:
-        """Drop the first page's items that the starting token says were delivered."""
+        """Drop the first page's items that the starting token records as delivered."""
         start = self.params.starting_point
         if start is None:
             return 0

@@ -2,7 +2,7 @@
 
 Paginator configs name tokens and result keys with JMESPath. Almost every one
 is a plain key (`nextToken`) or a dotted path of plain keys (`Result.Items`),
-which a dict lookup answers exactly as JMESPath would. Only the rest
+which a dict lookup resolves exactly as JMESPath would. Only the rest
 (`NextMarker || Contents[-1].Key`, `Items[-1].Id`) import `jmespath`, lazily,
 so a client with a plain-key config never loads it.
 """

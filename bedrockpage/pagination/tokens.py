@@ -64,7 +64,7 @@ def _encode_bytes(data: Any, path: Path) -> tuple[Any, list[Path]]:
 
 
 class StartingPoint(NamedTuple):
-    """Where a paginated run starts: service tokens plus items to skip on the first page."""
+    """The start of a paginated run: service tokens plus items to skip on the first page."""
 
     tokens: dict[str, Any]
     truncate_amount: int

@@ -112,7 +112,7 @@ Event = SendRequest | Sleep | Finished
 
 @dataclass(frozen=True)
 class CallSettings:
-    """What every call of one client shares."""
+    """Settings shared by every call of one client."""
 
     endpoint_url: str
     signer: RequestSigner
@@ -345,7 +345,7 @@ class OperationCall:
         return self._send_when_allowed()
 
     def _send_when_allowed(self) -> Event:
-        """Return the signed request, or a Sleep when the adaptive rate limiter says wait."""
+        """Return the signed request, or a Sleep when the adaptive rate limiter requires a wait."""
         wait = self.settings.retry_policy.send_delay()
         if wait > 0:
             logger.debug(

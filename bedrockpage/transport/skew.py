@@ -18,7 +18,7 @@ SKEW_ERROR_CODES = frozenset(
     }
 )
 
-#: SigV4 signatures are valid for 5 minutes around the server's time; a gap
+#: SigV4 signatures are valid for 5 minutes around the server's time. A gap
 #: above 4 minutes is taken as skew rather than as a genuinely bad signature.
 SKEW_THRESHOLD = datetime.timedelta(minutes=4)
 

@@ -72,7 +72,7 @@ class Fixture:
 
 
 def encode_body(response: Mapping[str, Any]) -> bytes:
-    """Encode a fixture body: `body` holds JSON, `text` holds a body that is not JSON."""
+    """Encode a fixture body: `body` contains JSON, `text` a body that is not JSON."""
     if "text" in response:
         return str(response["text"]).encode("utf-8")
     if response.get("body") is None:

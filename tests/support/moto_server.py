@@ -63,7 +63,7 @@ class MotoServer:
                 str(clock_step.total_seconds()),
             ]
         # moto logs one line per request on stderr. A file never fills up the
-        # way a pipe nobody reads does (moto blocked after about 680 requests).
+        # way an unread pipe does (moto blocked after about 680 requests).
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
         self._process = subprocess.Popen(
             [*command, "-H", "127.0.0.1", "-p", str(self.port)],

@@ -9,7 +9,7 @@ from ...exceptions import CredentialRetrievalError
 from ..credentials import Credentials
 from ..refresh import RefreshableCredentials, parse_timestamp
 
-#: What a provider returns: fixed credentials, or temporary ones that refresh themselves.
+#: A provider's result: fixed credentials, or temporary ones that refresh themselves.
 LoadedCredentials = Credentials | RefreshableCredentials
 
 

@@ -62,7 +62,7 @@ class HttpResponse:
 #: Sends one request and returns the response, or raises an `HTTPClientError` subclass.
 HttpSend = Callable[[HttpRequest], HttpResponse]
 
-#: What callers may pass as `http=`: a send callable, an `httpx.Client`, or None for the default.
+#: The accepted `http=` values: a send callable, an `httpx.Client`, or None for the default.
 HttpOption = Union[HttpSend, "httpx.Client", None]
 
 

@@ -174,8 +174,8 @@ class AssumeRoleProvider:
         if source_profile not in visited:
             return
 
-        # A profile may name itself as source_profile when it also holds static keys: the
-        # keys call AssumeRole. Any other repeat is a cycle.
+        # A profile may name itself as source_profile when it also contains static keys,
+        # because the keys then sign the AssumeRole call. Any other repeat is a cycle.
         is_self_reference = source_profile == profile_name
         if is_self_reference and has_static_keys(full_profile(self._files, source_profile)):
             return

@@ -118,7 +118,7 @@ class ContainerProvider:
                 continue
 
             if response.status_code != 200:
-                # The error body of the credentials endpoint has no secrets; it says what failed.
+                # The error body of the credentials endpoint contains no secrets, only what failed.
                 last_error = f"received non 200 response {response.status_code}: {response.text}"
                 logger.debug("Container credentials endpoint %s %s", url, last_error)
                 continue

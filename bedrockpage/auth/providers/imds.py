@@ -55,7 +55,7 @@ _UNSAFE_URL_CHARACTERS = frozenset("\t\r\n")
 
 
 class _ImdsUnavailable(Exception):
-    """No usable answer from the metadata service within the attempts.
+    """No usable response from the metadata service within the attempts.
 
     Normal on hosts outside EC2, so the chain moves on instead of failing.
     """
@@ -185,7 +185,7 @@ class InstanceMetadataProvider:
             response = self._get(CREDENTIALS_PATH + role, token, require_json=True)
         except _ImdsUnavailable:
             logger.debug(
-                "No usable answer from the instance metadata service at %s after %d attempts",
+                "No usable response from the instance metadata service at %s after %d attempts",
                 self._base_url,
                 self._attempts,
             )

@@ -81,7 +81,7 @@ class BotocoreCredentials:
     """A `CredentialSource` backed by botocore's credential objects.
 
     botocore refreshes its own temporary credentials (SSO, login, anything in
-    its chain), so every `get_frozen()` call asks it for a fresh snapshot.
+    its chain), so every `get_frozen()` call requests a fresh snapshot from it.
     """
 
     def __init__(self, botocore_credentials: Any) -> None:
