@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from bedrockpage.exceptions import ResponseParserError
 from bedrockpage.protocol.timestamps import (
     ACCEPTED_FORMATS,
-    parse_aws_iso_members,
+    convert_aws_iso_members,
     parse_timestamp,
     serialize_timestamp,
 )
@@ -235,30 +235,57 @@ def test_parse_any_value_sound(value: Any) -> None:
 
 
 @settings(max_examples=MAX_EXAMPLES)
-@given(st.one_of(aws_iso_strings(mutate=True), st.text(), epoch_numbers))
-def test_members_fast_path_sound(value: Any) -> None:
-    """The per-item path of listings converts only values that botocore reads the same way."""
-    item = {"creationTime": value, "jobName": "job"}
-    converted = parse_aws_iso_members(item, ("creationTime", "endTime"))
+@given(st.one_of(aws_iso_strings(mutate=True), st.text()))
+def test_members_fast_path_sound(value: str) -> None:
+    """The in-place path of listings converts only values that botocore reads the same way."""
+    items = [{"creationTime": value, "jobName": "job"}]
+    leftovers = convert_aws_iso_members(items, range(1), ("creationTime", "endTime"))
 
-    assert item == {"creationTime": value, "jobName": "job"}
-    if converted is None:
+    if leftovers:
+        assert leftovers == [0]
+        assert items == [{"creationTime": value, "jobName": "job"}]
         return
     expected = botocore_parse(value)
-    assert not isinstance(expected, Exception), (value, converted, expected)
-    assert_same_datetime(converted["creationTime"], expected)
-    assert converted["jobName"] == "job"
-    assert "endTime" not in converted
+    assert not isinstance(expected, Exception), (value, items, expected)
+    assert_same_datetime(items[0]["creationTime"], expected)
+    assert items[0]["jobName"] == "job"
+    assert "endTime" not in items[0]
+
+
+@settings(max_examples=MAX_EXAMPLES)
+@given(aws_iso_strings(), st.integers(0, 26), st.characters(min_codepoint=128))
+def test_members_fast_path_rejects_non_ascii(value: str, index: int, character: str) -> None:
+    """A character outside ASCII anywhere sends the item to the full parser."""
+    index = min(index, len(value) - 1)
+    mutated = value[:index] + character + value[index + 1 :]
+    items = [{"creationTime": mutated}]
+
+    assert convert_aws_iso_members(items, range(1), ("creationTime",)) == [0]
+    assert items == [{"creationTime": mutated}]
 
 
 @settings(max_examples=MAX_EXAMPLES)
 @given(aws_iso_strings())
 def test_members_fast_path_takes_aws_form(value: str) -> None:
-    """Every string in the form AWS sends takes the per-item path, none falls back."""
-    converted = parse_aws_iso_members({"creationTime": value}, ("creationTime",))
+    """Every string in the form AWS sends takes the in-place path, none falls back."""
+    items = [{"creationTime": value}]
 
-    assert converted is not None, value
-    assert_same_datetime(converted["creationTime"], parse_timestamp(value))
+    assert convert_aws_iso_members(items, range(1), ("creationTime",)) == []
+    assert_same_datetime(items[0]["creationTime"], parse_timestamp(value))
+
+
+def test_members_fast_path_reports_partly_converted_items() -> None:
+    """An item with one bad member is reported even after its other members were converted."""
+    items = [
+        {"creationTime": "2024-01-02T03:04:05.123Z", "endTime": "2024-13-02T03:04:05.123Z"},
+        {"creationTime": "2024-01-02T03:04:05Z"},
+        {"creationTime": "2024-01-02 03:04:05"},
+    ]
+
+    assert convert_aws_iso_members(items, range(3), ("creationTime", "endTime")) == [0, 2]
+    assert items[0]["endTime"] == "2024-13-02T03:04:05.123Z"
+    assert items[1]["creationTime"] == datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    assert items[2]["creationTime"] == "2024-01-02 03:04:05"
 
 
 @settings(max_examples=MAX_EXAMPLES)

@@ -39,12 +39,10 @@ class StructureModel(NamedTuple):
 
     name: str
     members: tuple[str, ...]
-    timestamps: frozenset[str] = frozenset()
+    timestamps: tuple[str, ...] = ()
     structures: Mapping[str, StructureModel] = MappingProxyType({})
     #: Members that are lists whose items are the given structure.
     structure_lists: Mapping[str, StructureModel] = MappingProxyType({})
-    #: The keys of `structures` and `structure_lists`, as a tuple that is quick to loop over.
-    nested_members: tuple[str, ...] = ()
 
 
 class ErrorModel(NamedTuple):
@@ -91,10 +89,9 @@ def _structure(
     return StructureModel(
         name=name,
         members=members,
-        timestamps=frozenset(timestamps),
+        timestamps=timestamps,
         structures=MappingProxyType(dict(structures or {})),
         structure_lists=MappingProxyType(dict(structure_lists or {})),
-        nested_members=(*(structures or {}), *(structure_lists or {})),
     )
 
 

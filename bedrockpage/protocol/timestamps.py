@@ -186,28 +186,37 @@ def parse_aws_iso(value: str) -> datetime | None:
         return None
 
 
-def parse_aws_iso_members(item: dict[str, Any], names: Iterable[str]) -> dict[str, Any] | None:
-    """Copy `item` with its members in `names` parsed as `parse_aws_iso` parses them.
+def convert_aws_iso_members(
+    items: list[dict[str, Any]], indexes: Iterable[int], names: Iterable[str]
+) -> list[int]:
+    """Parse in place, as `parse_aws_iso` would, the members in `names` of the indexed items.
 
-    Returns None when one of those members is not a string in the form AWS sends.
-    Absent members are skipped. A listing converts three timestamps of each of
-    thousands of items, so the checks of `parse_aws_iso` are repeated here instead of
-    called. That saves about 0.3 µs per item on CPython 3.11 (timed on pages of 1,000).
+    Every value of these items must be a string. Returns the indexes of the items
+    that have a member not in the form AWS sends; such an item may already have
+    some members converted, and needs the full parser for the rest.
+
+    A listing converts three timestamps of each of thousands of items, so the
+    checks of `parse_aws_iso` are repeated here instead of called, and the
+    items are not copied. `isascii` is not needed: with the separators and the
+    `Z` in place, `fromisoformat` rejects any other character where a digit
+    belongs, on CPython 3.10 to 3.13.
     """
-    converted = item.copy()
-    for name in names:
-        value = item.get(name)
-        if value is None:
-            continue
-        if type(value) is not str or _FAST_PATH_SEPARATORS.get(len(value)) != value[4:20:3]:
-            return None
-        if value[-1] != "Z" or not value.isascii():
-            return None
+    leftovers: list[int] = []
+    layout = _FAST_PATH_SEPARATORS.get
+    for index in indexes:
+        item = items[index]
         try:
-            converted[name] = _fromisoformat_utc(value)
+            for name in names:
+                value = item.get(name)
+                if value is None:
+                    continue
+                if layout(len(value)) != value[4:20:3] or value[-1] != "Z":
+                    leftovers.append(index)
+                    break
+                item[name] = _fromisoformat_utc(value)
         except ValueError:
-            return None
-    return converted
+            leftovers.append(index)
+    return leftovers
 
 
 def _is_decimal(value: object) -> bool:
