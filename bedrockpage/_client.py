@@ -18,6 +18,7 @@ from .pagination.sync import Paginator
 from .protocol import LIST_MODEL_CUSTOMIZATION_JOBS, OperationModel, validate_params
 from .session import ClientSetup, Config, resolve_setup
 from .transport.sync import SyncTransport
+from .transport.wire import environment_sets_proxy
 
 #: botocore's paginators-1.json entries for the operations this client supports.
 PAGINATOR_CONFIGS: dict[str, dict[str, Any]] = {
@@ -45,17 +46,16 @@ class ClientMeta:
 class BedrockClient:
     """A Bedrock control-plane client for ListModelCustomizationJobs.
 
-    Create it with `bedrockpage.client("bedrock", ...)`. It owns one
-    `httpx.Client`, reused across pages; close it with `close()` or a `with` block.
+    Create it with `bedrockpage.client("bedrock", ...)`. Its httpx connection
+    pool is reused across pages; close it with `close()` or a `with` block. An
+    `httpx.Client` passed as `http_client` sends every request instead.
     """
 
     exceptions = ClientExceptions()
 
     def __init__(self, setup: ClientSetup, http_client: httpx.Client | None = None) -> None:
         self.meta = ClientMeta(setup.region_name, setup.endpoint_url)
-        if http_client is None:
-            http_client = new_http_client(setup)
-        self._transport = SyncTransport(setup.call_settings, http_client)
+        self._transport = SyncTransport(setup.call_settings, http_client or new_http_client(setup))
         self._closed = False
 
     def list_model_customization_jobs(self, **kwargs: Any) -> dict[str, Any]:
@@ -114,8 +114,22 @@ def paginator_config(operation_name: str) -> PaginatorConfig:
     return config
 
 
-def new_http_client(setup: ClientSetup) -> httpx.Client:
-    return httpx.Client(**http_client_options(setup))
+def new_http_client(setup: ClientSetup) -> httpx.Client | httpx.HTTPTransport:
+    """Return what a new client sends with: an `httpx.Client` if a proxy may apply, else
+    httpx's pooling transport (`transport.wire` explains the choice)."""
+    options = http_client_options(setup)
+    if environment_sets_proxy():
+        return httpx.Client(**options)
+    return httpx.HTTPTransport(**transport_options(options))
+
+
+def transport_options(client_options: dict[str, Any]) -> dict[str, Any]:
+    """Return the `httpx.HTTPTransport` options that match `http_client_options`."""
+    return {
+        "verify": client_options["verify"],
+        "limits": client_options["limits"],
+        "trust_env": client_options["trust_env"],
+    }
 
 
 def http_client_options(setup: ClientSetup) -> dict[str, Any]:

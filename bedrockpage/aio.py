@@ -15,6 +15,7 @@ from ._client import (
     check_service_name,
     http_client_options,
     paginator_config,
+    transport_options,
 )
 from ._urls import redact_userinfo
 from .exceptions import ClientClosedError, ClientExceptions
@@ -22,10 +23,11 @@ from .pagination.aio import AsyncPaginator
 from .protocol import LIST_MODEL_CUSTOMIZATION_JOBS, OperationModel, validate_params
 from .session import ClientSetup, Config, resolve_setup
 from .transport.aio import AsyncTransport
+from .transport.wire import environment_sets_proxy
 
 
 class AsyncBedrockClient:
-    """An asyncio Bedrock client over one reused `httpx.AsyncClient`.
+    """An asyncio Bedrock client; its httpx connection pool is reused across pages.
 
     Use it as `async with bedrockpage.async_client("bedrock", ...) as client:`.
     """
@@ -34,9 +36,9 @@ class AsyncBedrockClient:
 
     def __init__(self, setup: ClientSetup, http_client: httpx.AsyncClient | None = None) -> None:
         self.meta = ClientMeta(setup.region_name, setup.endpoint_url)
-        if http_client is None:
-            http_client = httpx.AsyncClient(**http_client_options(setup))
-        self._transport = AsyncTransport(setup.call_settings, http_client)
+        self._transport = AsyncTransport(
+            setup.call_settings, http_client or new_async_http_client(setup)
+        )
         self._closed = False
 
     async def list_model_customization_jobs(self, **kwargs: Any) -> dict[str, Any]:
@@ -109,3 +111,11 @@ def async_client(
         verify=verify,
     )
     return AsyncBedrockClient(setup)
+
+
+def new_async_http_client(setup: ClientSetup) -> httpx.AsyncClient | httpx.AsyncHTTPTransport:
+    """The async counterpart of `new_http_client`."""
+    options = http_client_options(setup)
+    if environment_sets_proxy():
+        return httpx.AsyncClient(**options)
+    return httpx.AsyncHTTPTransport(**transport_options(options))

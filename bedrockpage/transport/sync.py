@@ -1,4 +1,4 @@
-"""The blocking transport: drives `OperationCall` over one reused `httpx.Client`."""
+"""The blocking transport: drives `OperationCall` over httpx, reusing connections across calls."""
 
 from __future__ import annotations
 
@@ -9,21 +9,32 @@ from typing import Any
 import httpx
 
 from ..protocol import OperationModel
-from .call import AttemptTimeout, CallSettings, Finished, OperationCall, Sleep
+from .call import AttemptTimeout, CallSettings, Finished, HttpRequest, OperationCall, Sleep
 from .errors import translate_httpx_error
+from .wire import attempt_timeout, default_timeout, lower_headers, transport_request
 
 
 class SyncTransport:
+    """Sends each call's requests through an `httpx.Client` or httpx's pooling transport.
+
+    See `wire` for when each is used.
+    """
+
     def __init__(
         self,
         settings: CallSettings,
-        http_client: httpx.Client,
+        http: httpx.Client | httpx.BaseTransport,
         *,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.settings = settings
-        self._http = http_client
+        self._http = http
         self._sleep = sleep
+        self._default_timeout = (
+            http.timeout
+            if isinstance(http, httpx.Client)
+            else default_timeout(settings.connect_timeout, settings.read_timeout)
+        )
 
     def call(self, operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
         call = OperationCall(operation, params, self.settings)
@@ -37,32 +48,29 @@ class SyncTransport:
 
             request = event.request
             try:
-                response = self._http.request(
-                    request.method,
-                    request.url,
-                    headers=request.headers,
-                    timeout=httpx_timeout(event.timeout, self._http.timeout),
-                )
+                response = self._send(request, event.timeout)
             except httpx.TransportError as error:
                 call.receive_transport_error(translate_httpx_error(error, request.url))
             else:
                 call.receive_response(
-                    response.status_code, _lower_headers(response), response.content
+                    response.status_code, lower_headers(response), response.content
                 )
 
     def close(self) -> None:
         self._http.close()
 
+    def _send(self, request: HttpRequest, timeout: AttemptTimeout | None) -> httpx.Response:
+        """Send `request` and read the whole body."""
+        timeout_value = attempt_timeout(timeout, self._default_timeout)
+        if isinstance(self._http, httpx.Client):
+            return self._http.request(
+                request.method, request.url, headers=request.headers, timeout=timeout_value
+            )
 
-def httpx_timeout(timeout: AttemptTimeout | None, client_timeout: httpx.Timeout) -> httpx.Timeout:
-    """Return the httpx timeout of one attempt: the client's, or the deadline-capped one.
-
-    Write and pool timeouts take the read value, as in the client's own timeout.
-    """
-    if timeout is None:
-        return client_timeout
-    return httpx.Timeout(timeout.read, connect=timeout.connect)
-
-
-def _lower_headers(response: httpx.Response) -> dict[str, str]:
-    return {name.lower(): value for name, value in response.headers.items()}
+        response = self._http.handle_request(transport_request(request, timeout_value))
+        try:
+            response.read()
+        except BaseException:
+            response.close()
+            raise
+        return response
