@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -34,8 +33,7 @@ OPERATIONS: dict[str, OperationModel] = {
 }
 
 
-@dataclass(frozen=True)
-class ClientMeta:
+class ClientMeta(NamedTuple):
     """`client.meta`, as in boto3: where requests go."""
 
     region_name: str

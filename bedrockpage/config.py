@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .exceptions import ConfigError, NoRegionError
@@ -68,16 +67,22 @@ def _parse_nested(value: str) -> dict[str, str]:
     return nested
 
 
-@dataclass
 class SharedFiles:
     """The shared config and credentials files, read on first use.
 
     Paths come from `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` when set.
     """
 
-    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
-    _config: dict[str, Section] | None = None
-    _credentials: dict[str, Section] | None = None
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        self.environ = os.environ if environ is None else environ
+        self._config: dict[str, Section] | None = None
+        self._credentials: dict[str, Section] | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"SharedFiles(config_path={self.config_path!r}, "
+            f"credentials_path={self.credentials_path!r})"
+        )
 
     @property
     def config_path(self) -> str:

@@ -120,8 +120,8 @@ def recording_client(endpoint_url: str, transport: RecordingTransport) -> Bedroc
         config=Config(retries={"total_max_attempts": 1}),
         verify=None,
     )
-    settings = dataclasses.replace(setup.call_settings, clock=lambda: SIGNING_TIME)
-    setup = dataclasses.replace(setup, call_settings=settings)
+    settings = setup.call_settings._replace(clock=lambda: SIGNING_TIME)
+    setup = setup._replace(call_settings=settings)
     http_client = httpx.Client(**http_client_options(setup), transport=transport)
     return BedrockClient(setup, http_client=http_client)
 

@@ -6,7 +6,6 @@ signed more than 5 minutes away from it, and sends its time in `Date`.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import email.utils
 import json
@@ -67,8 +66,8 @@ def make_client(
         verify=None,
         environ={},
     )
-    settings = dataclasses.replace(setup.call_settings, clock=clock)
-    setup = dataclasses.replace(setup, call_settings=settings)
+    settings = setup.call_settings._replace(clock=clock)
+    setup = setup._replace(call_settings=settings)
     return BedrockClient(setup, httpx.Client(transport=httpx.MockTransport(handler)))
 
 

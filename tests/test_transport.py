@@ -8,7 +8,6 @@ on 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import logging
 import platform
@@ -361,8 +360,8 @@ def test_sdk_request_ttl_from_date_header() -> None:
     first.headers["Date"] = "Wed, 04 Mar 2026 05:06:07 GMT"
     handler, requests = scripted(first, ok())
     setup = make_setup(config=Config(read_timeout=30))
-    settings = dataclasses.replace(setup.call_settings, clock=_fixed_clock)
-    client, _ = mock_client(handler, dataclasses.replace(setup, call_settings=settings))
+    settings = setup.call_settings._replace(clock=_fixed_clock)
+    client, _ = mock_client(handler, setup._replace(call_settings=settings))
 
     client.list_model_customization_jobs()
 

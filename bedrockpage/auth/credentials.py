@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Credentials:
+class Credentials(NamedTuple):
     """An access key pair with an optional session token.
 
     The repr shows only the access key id; the secret key and the session
@@ -26,4 +25,5 @@ class Credentials:
             f"method={self.method!r})"
         )
 
-    __str__ = __repr__
+    def __str__(self) -> str:
+        return self.__repr__()

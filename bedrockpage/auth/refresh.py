@@ -9,14 +9,12 @@ window) every caller waits for the refresh, and a failure is raised.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ..exceptions import CredentialRetrievalError
 from .credentials import Credentials
@@ -36,8 +34,7 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@dataclass(frozen=True)
-class TemporaryCredentials:
+class TemporaryCredentials(NamedTuple):
     """Credentials with the time they expire (None for credentials that never expire)."""
 
     credentials: Credentials
@@ -202,7 +199,7 @@ class RefreshableCredentials:
             )
 
     def _publish(self, fetched: TemporaryCredentials) -> None:
-        self._frozen = dataclasses.replace(fetched.credentials, method=self._method)
+        self._frozen = fetched.credentials._replace(method=self._method)
         self._expiry_time = fetched.expiry_time
         logger.debug("Credentials from %s expire at %s", self._method, self._expiry_time)
 

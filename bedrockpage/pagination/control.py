@@ -30,14 +30,12 @@ and sleep (tests/test_control.py does).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..exceptions import HTTPClientError, ParamValidationError
 
@@ -135,14 +133,7 @@ def as_deadline(
     )
 
 
-@dataclass(frozen=True)
-class PageControl:
-    """The deadline, pacing and checkpoint callback of one `paginate()` run.
-
-    Times are seconds. `clock` must be monotonic; `sleep` and `async_sleep`
-    wait for pacing (sync and async drivers).
-    """
-
+class _PageControlFields(NamedTuple):
     deadline: Deadline | None = None
     safety_margin: float = DEFAULT_SAFETY_MARGIN
     max_pages_per_second: float | None = None
@@ -152,19 +143,33 @@ class PageControl:
     sleep: Callable[[float], object] = time.sleep
     async_sleep: Callable[[float], Awaitable[object]] = _asyncio_sleep
 
-    def __post_init__(self) -> None:
-        _check_non_negative("safety_margin", self.safety_margin)
-        _check_non_negative("first_page_estimate", self.first_page_estimate)
-        rate = self.max_pages_per_second
+
+class PageControl(_PageControlFields):
+    """The deadline, pacing and checkpoint callback of one `paginate()` run; immutable.
+
+    Times are seconds. `clock` must be monotonic; `sleep` and `async_sleep`
+    wait for pacing (sync and async drivers). Invalid values raise
+    ParamValidationError when the PageControl is created.
+    """
+
+    # A NamedTuple, not a dataclass, to keep class creation out of the cold start.
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> PageControl:
+        control = super().__new__(cls, *args, **kwargs)
+        _check_non_negative("safety_margin", control.safety_margin)
+        _check_non_negative("first_page_estimate", control.first_page_estimate)
+        rate = control.max_pages_per_second
         if rate is not None and (isinstance(rate, bool) or not _is_number(rate) or rate <= 0):
             raise ParamValidationError(
                 f"Invalid max_pages_per_second {rate!r}: pass a number greater than 0, "
                 "or None for no pacing."
             )
-        if self.on_page is not None and not callable(self.on_page):
+        if control.on_page is not None and not callable(control.on_page):
             raise ParamValidationError(
-                f"Invalid on_page {self.on_page!r}: pass a function taking (page, resume_token)."
+                f"Invalid on_page {control.on_page!r}: pass a function taking (page, resume_token)."
             )
+        return control
 
     def start(self) -> ControlledRun:
         return ControlledRun(self)
@@ -185,7 +190,8 @@ def pop_control_options(kwargs: dict[str, Any]) -> PageControl:
 
     if "deadline" in options:
         options["deadline"] = as_deadline(options["deadline"], base.clock)
-    return dataclasses.replace(base, **options)
+    # Built anew rather than with _replace, so that the new values are checked.
+    return PageControl(**{**base._asdict(), **options})
 
 
 class ControlledRun:

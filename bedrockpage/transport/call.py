@@ -30,7 +30,6 @@ import datetime
 import logging
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from .._urls import redact_userinfo
@@ -110,8 +109,7 @@ class Finished(NamedTuple):
 Event = SendRequest | Sleep | Finished
 
 
-@dataclass(frozen=True)
-class CallSettings:
+class CallSettings(NamedTuple):
     """Settings shared by every call of one client."""
 
     endpoint_url: str

@@ -30,7 +30,6 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
 
 from ..exceptions import (
@@ -178,7 +177,6 @@ class RetryDecision(NamedTuple):
         return flags
 
 
-@dataclass
 class RetryPolicy:
     """botocore's `standard` retry mode; `random` is injectable for deterministic tests.
 
@@ -190,9 +188,20 @@ class RetryPolicy:
     #: botocore sends `max=` in `amz-sdk-request` from the first attempt in this mode.
     announces_max_on_first_attempt: ClassVar[bool] = True
 
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS["standard"]
-    quota: RetryQuota = field(default_factory=RetryQuota)
-    random: Callable[[], float] = random.random
+    def __init__(
+        self,
+        max_attempts: int | None = None,
+        quota: RetryQuota | None = None,
+        random: Callable[[], float] = random.random,
+    ) -> None:
+        self.max_attempts = (
+            DEFAULT_MAX_ATTEMPTS[self.mode] if max_attempts is None else max_attempts
+        )
+        self.quota = RetryQuota() if quota is None else quota
+        self.random = random
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(max_attempts={self.max_attempts!r}, quota={self.quota!r})"
 
     def decide(self, attempt: int, outcome: Outcome) -> RetryDecision:
         """Return whether and when to retry after attempt number `attempt` (from 1).
@@ -235,15 +244,12 @@ class RetryPolicy:
         return delay
 
 
-@dataclass
 class LegacyRetryPolicy(RetryPolicy):
     """botocore's `legacy` retry mode: fixed status and code lists, no quota, no cap on delays."""
 
     mode: ClassVar[str] = "legacy"
     # botocore fills in `max=` only once the first response has been checked.
     announces_max_on_first_attempt: ClassVar[bool] = False
-
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS["legacy"]
 
     def decide(self, attempt: int, outcome: Outcome) -> RetryDecision:
         if not _legacy_retryable(outcome):
@@ -265,13 +271,20 @@ def _legacy_retryable(outcome: Outcome) -> bool:
     return outcome.status == 400 and outcome.error_code in LEGACY_THROTTLING_CODES
 
 
-@dataclass
 class AdaptiveRetryPolicy(RetryPolicy):
     """botocore's `adaptive` retry mode: standard decisions plus a client-side rate limiter."""
 
     mode: ClassVar[str] = "adaptive"
 
-    rate_limiter: ClientRateLimiter = field(default_factory=lambda: ClientRateLimiter())
+    def __init__(
+        self,
+        max_attempts: int | None = None,
+        quota: RetryQuota | None = None,
+        random: Callable[[], float] = random.random,
+        rate_limiter: ClientRateLimiter | None = None,
+    ) -> None:
+        super().__init__(max_attempts, quota, random)
+        self.rate_limiter = ClientRateLimiter() if rate_limiter is None else rate_limiter
 
     def record_response(self, outcome: Outcome) -> None:
         self.rate_limiter.record_response(throttled=outcome.is_throttling)
