@@ -27,6 +27,7 @@ from bedrockpage.exceptions import ResponseParserError
 from bedrockpage.protocol.timestamps import (
     ACCEPTED_FORMATS,
     convert_aws_iso_members,
+    convert_aws_iso_page,
     parse_timestamp,
     serialize_timestamp,
 )
@@ -272,6 +273,47 @@ def test_members_fast_path_takes_aws_form(value: str) -> None:
 
     assert convert_aws_iso_members(items, range(1), ("creationTime",)) == []
     assert_same_datetime(items[0]["creationTime"], parse_timestamp(value))
+
+
+@st.composite
+def flat_pages(draw: st.DrawFn) -> list[dict[str, str]]:
+    """Items whose timestamps are in the AWS form (of mixed lengths), with some near misses."""
+    values = aws_iso_strings(mutate=draw(st.booleans()))
+    items = []
+    for _ in range(draw(st.integers(0, 12))):
+        item = {"jobName": draw(st.text(max_size=4))}
+        for name in ("creationTime", "endTime"):
+            if draw(st.booleans()):
+                item[name] = draw(values)
+        items.append(item)
+    return items
+
+
+@settings(max_examples=MAX_EXAMPLES)
+@given(flat_pages())
+def test_page_path_equals_item_path(items: list[dict[str, str]]) -> None:
+    """The whole-page path converts exactly when every item passes the per-item path."""
+    names = ("creationTime", "endTime")
+    by_item = [dict(item) for item in items]
+    leftovers = convert_aws_iso_members(by_item, range(len(by_item)), names)
+    original = [dict(item) for item in items]
+
+    converted = convert_aws_iso_page(items, names)
+
+    assert converted == (not leftovers)
+    assert items == (by_item if converted else original)
+
+
+def test_page_path_restores_every_string_on_a_late_failure() -> None:
+    items = [
+        {"creationTime": "2024-01-02T03:04:05.123Z", "endTime": "2024-01-02T03:04:05Z"},
+        {"creationTime": "2024-01-02T03:04:05.123456Z"},
+        {"endTime": "2024-01-02T03:04:05.123+00:00"},
+    ]
+    original = [dict(item) for item in items]
+
+    assert not convert_aws_iso_page(items, ("creationTime", "endTime"))
+    assert items == original
 
 
 def test_members_fast_path_reports_partly_converted_items() -> None:

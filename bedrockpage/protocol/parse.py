@@ -31,7 +31,7 @@ from typing import Any
 
 from ..exceptions import ResponseParserError
 from .model import LIST_MODEL_CUSTOMIZATION_JOBS, OperationModel, StructureModel
-from .timestamps import convert_aws_iso_members, parse_timestamp
+from .timestamps import convert_aws_iso_members, convert_aws_iso_page, parse_timestamp
 
 # The key under which the client stores ResponseMetadata; a body field of that
 # name would be overwritten, so it is dropped here.
@@ -186,6 +186,8 @@ def _convert_flat_items(model: StructureModel, items: list[Any]) -> list[int]:
     """
     names = model.timestamps
     if _all_flat(items):
+        if convert_aws_iso_page(items, names):
+            return []
         return convert_aws_iso_members(items, range(len(items)), names)
 
     flat: list[int] = []
