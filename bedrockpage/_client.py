@@ -1,7 +1,5 @@
 """The blocking Bedrock client, shaped like boto3's so that migrating is an import swap."""
 
-from __future__ import annotations
-
 import ssl
 from collections.abc import Mapping
 from types import TracebackType
@@ -76,7 +74,7 @@ class BedrockClient:
         self._closed = True
         self._transport.close()
 
-    def __enter__(self) -> BedrockClient:
+    def __enter__(self) -> "BedrockClient":
         return self
 
     def __exit__(

@@ -4,8 +4,6 @@ Everything here runs once per client. Nothing reads the shared files unless a
 setting is missing from the arguments and the environment.
 """
 
-from __future__ import annotations
-
 import datetime
 import ipaddress
 import logging
@@ -59,7 +57,7 @@ class Config(_ConfigFields):
     # every cold start on CPython 3.11, a NamedTuple about 0.1 ms.
     __slots__ = ()
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Config:
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Config":
         config = super().__new__(cls, *args, **kwargs)
         _check_timeout("connect_timeout", config.connect_timeout)
         _check_timeout("read_timeout", config.read_timeout)

@@ -436,8 +436,6 @@ def render_table() -> str:
         "variant support recorded in endpoints.json.",
         '"""',
         "",
-        "from __future__ import annotations",
-        "",
         "from typing import NamedTuple",
         "",
         f"BOTOCORE_VERSION = {quote(botocore.__version__)}",

@@ -21,8 +21,6 @@ creation: botocore sends `Authorization: Bearer ` with an empty token, and fails
 the HTTP library with the header value, token included, in the message.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import NamedTuple
 

@@ -1,7 +1,5 @@
 """Credential values and the provider chain that finds them."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 

@@ -7,8 +7,6 @@ refresh is logged and ignored. Within 10 minutes of expiry (the mandatory
 window) every caller waits for the refresh, and a failure is raised.
 """
 
-from __future__ import annotations
-
 import logging
 import re
 import threading
@@ -211,7 +209,8 @@ class RefreshableCredentials:
         )
 
 
-_TIMESTAMP = re.compile(
+# Compiled by `re` on first use: static credentials never need it.
+_TIMESTAMP = (
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
     r"\s*(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$"
 )
@@ -224,7 +223,7 @@ def parse_timestamp(value: str, *, name: str = "Expiration") -> datetime:
     is not enough on Python 3.10, which rejects `Z` and fractions that are
     not 3 or 6 digits long.
     """
-    match = _TIMESTAMP.match(value.strip())
+    match = re.match(_TIMESTAMP, value.strip())
     if match is None:
         raise ValueError(
             f"Invalid {name} timestamp {value!r}: expected ISO 8601 such as 2025-01-01T00:00:00Z."

@@ -38,8 +38,6 @@ the region's partition, as botocore's EndpointVariantError does, even though the
 rule set would give a URL.
 """
 
-from __future__ import annotations
-
 import functools
 import logging
 import re

@@ -5,8 +5,6 @@ bedrock 2023-04-20 endpoint rule set, flattened into a decision list, and the
 variant support recorded in endpoints.json.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 BOTOCORE_VERSION = "1.44.8"

@@ -1,7 +1,5 @@
 """Paginator configs (the `paginators-1.json` language) and `PaginationConfig` values."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
@@ -41,7 +39,7 @@ class PaginatorConfig(NamedTuple):
     @classmethod
     def from_dict(
         cls, config: Mapping[str, Any], *, limit_type: LimitType = "integer"
-    ) -> PaginatorConfig:
+    ) -> "PaginatorConfig":
         """Compile a `paginators-1.json` entry such as `{"input_token": "nextToken", ...}`."""
         try:
             input_tokens = _as_list(config["input_token"])

@@ -27,8 +27,6 @@ The drivers (`sync.py`, `aio.py`) do the sleeping, with the `sleep` and
 and sleep (tests/test_control.py does).
 """
 
-from __future__ import annotations
-
 import contextlib
 import logging
 import time
@@ -86,17 +84,17 @@ class Deadline:
         self._remaining = remaining
 
     @classmethod
-    def at(cls, monotonic_time: float, *, clock: Clock = time.monotonic) -> Deadline:
+    def at(cls, monotonic_time: float, *, clock: Clock = time.monotonic) -> "Deadline":
         """Return a deadline at `monotonic_time`, a value of `clock` (`time.monotonic`)."""
         return cls(lambda: monotonic_time - clock())
 
     @classmethod
-    def after(cls, seconds: float, *, clock: Clock = time.monotonic) -> Deadline:
+    def after(cls, seconds: float, *, clock: Clock = time.monotonic) -> "Deadline":
         """Return a deadline `seconds` from now."""
         return cls.at(clock() + seconds, clock=clock)
 
     @classmethod
-    def from_remaining_millis(cls, remaining_millis: Callable[[], float]) -> Deadline:
+    def from_remaining_millis(cls, remaining_millis: Callable[[], float]) -> "Deadline":
         """Return a deadline read from a function giving the milliseconds left.
 
         AWS Lambda's `context.get_remaining_time_in_millis` is such a function.
@@ -155,7 +153,7 @@ class PageControl(_PageControlFields):
     # A NamedTuple, not a dataclass, to keep class creation out of the cold start.
     __slots__ = ()
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> PageControl:
+    def __new__(cls, *args: Any, **kwargs: Any) -> "PageControl":
         control = super().__new__(cls, *args, **kwargs)
         _check_non_negative("safety_margin", control.safety_margin)
         _check_non_negative("first_page_estimate", control.first_page_estimate)
@@ -171,7 +169,7 @@ class PageControl(_PageControlFields):
             )
         return control
 
-    def start(self) -> ControlledRun:
+    def start(self) -> "ControlledRun":
         return ControlledRun(self)
 
 

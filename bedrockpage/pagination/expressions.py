@@ -9,12 +9,8 @@ so a client with a plain-key config never loads it.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any, Protocol
-
-_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
-_DOTTED_PATH = re.compile(rf"{_IDENTIFIER}(\.{_IDENTIFIER})*\Z")
 
 
 class Expression(Protocol):
@@ -64,9 +60,17 @@ def load_jmespath() -> Any:
 
 
 @lru_cache(maxsize=512)
+def _is_key_path(expression: str) -> bool:
+    """Return True for plain keys joined by dots, each matching `[A-Za-z_][A-Za-z0-9_]*`.
+
+    On ASCII text, `isidentifier` is that pattern; no regex is compiled at start-up.
+    """
+    return expression.isascii() and all(key.isidentifier() for key in expression.split("."))
+
+
 def compile_expression(expression: str) -> Expression:
     """Compile `expression`, using a dict lookup when it is a plain key path."""
-    if _DOTTED_PATH.match(expression):
+    if _is_key_path(expression):
         return KeyPath(expression)
     compiled: Expression = load_jmespath().compile(expression)
     return compiled

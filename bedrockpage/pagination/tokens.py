@@ -12,8 +12,6 @@ Tokens in this format move freely between boto3, the AWS CLI and bedrockpage.
 Older botocore releases wrote `token1___token2___N`; those are still read.
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 import json

@@ -7,8 +7,6 @@ does not check on the client (`max`, `pattern`, `enum`) are kept for help text o
 The tests compare every entry with the bundled service model.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Literal, NamedTuple
@@ -40,9 +38,9 @@ class StructureModel(NamedTuple):
     name: str
     members: tuple[str, ...]
     timestamps: tuple[str, ...] = ()
-    structures: Mapping[str, StructureModel] = MappingProxyType({})
+    structures: Mapping[str, "StructureModel"] = MappingProxyType({})
     #: Members that are lists whose items are the given structure.
-    structure_lists: Mapping[str, StructureModel] = MappingProxyType({})
+    structure_lists: Mapping[str, "StructureModel"] = MappingProxyType({})
 
 
 class ErrorModel(NamedTuple):

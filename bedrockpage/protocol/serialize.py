@@ -4,8 +4,6 @@ Callers run `validate_params` first. Serialization assumes valid input and
 only rejects names that are not input members.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 from urllib.parse import quote

@@ -24,8 +24,6 @@ policy. That resend counts in `RetryAttempts` and in `amz-sdk-request`, and it
 may exceed `max_attempts` by one.
 """
 
-from __future__ import annotations
-
 import datetime
 import logging
 import os

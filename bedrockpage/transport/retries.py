@@ -22,8 +22,6 @@
 a token bucket whose rate follows CUBIC once the service has throttled the client.
 """
 
-from __future__ import annotations
-
 import logging
 import math
 import random
@@ -281,7 +279,7 @@ class AdaptiveRetryPolicy(RetryPolicy):
         max_attempts: int | None = None,
         quota: RetryQuota | None = None,
         random: Callable[[], float] = random.random,
-        rate_limiter: ClientRateLimiter | None = None,
+        rate_limiter: "ClientRateLimiter | None" = None,
     ) -> None:
         super().__init__(max_attempts, quota, random)
         self.rate_limiter = ClientRateLimiter() if rate_limiter is None else rate_limiter
