@@ -7,7 +7,8 @@ peak RSS, so this file imports nothing at the top beyond `sys`. A CONTENDER
 ending in `/no-click` runs as if click were not installed.
 
 `warm CONTENDER URL JOBS PAGE_SIZES` fetches one page to warm up, then lists
-all JOBS jobs once per page size and prints wall and CPU seconds as JSON.
+all JOBS jobs once per page size and prints wall and CPU seconds and the minor
+page faults of each listing as JSON.
 """
 
 import sys
@@ -207,6 +208,7 @@ def run_cold(contender, mode, url=None):
 
 def run_warm(contender, url, job_count, page_sizes):
     import json
+    import resource
     import time
 
     list_jobs = LISTERS[contender](url)
@@ -214,14 +216,16 @@ def run_warm(contender, url, job_count, page_sizes):
 
     results = {}
     for page_size in page_sizes:
+        faults_start = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         wall_start = time.perf_counter()
         cpu_start = time.process_time()
         count = list_jobs(page_size, job_count)
         cpu = time.process_time() - cpu_start
         wall = time.perf_counter() - wall_start
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_start
         if count != job_count:
             raise SystemExit(f"{contender}: listed {count} jobs, expected {job_count}")
-        results[str(page_size)] = {"wall": wall, "cpu": cpu}
+        results[str(page_size)] = {"wall": wall, "cpu": cpu, "faults": faults}
     print(json.dumps(results))
 
 

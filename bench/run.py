@@ -209,7 +209,7 @@ def measure_warm(
         for contender in rotated(contenders, round_number):
             run = run_child(["warm", contender, url, str(job_count), page_sizes], environment)
             for page_size, timing in json.loads(run.stdout).items():
-                for kind in ("wall", "cpu"):
+                for kind in ("wall", "cpu", "faults"):
                     metric = f"list {page_size} {kind}"
                     samples.setdefault(metric, {}).setdefault(contender, []).append(timing[kind])
         print(f"warm round {round_number + 1}/{rounds} done", file=sys.stderr)
@@ -331,12 +331,14 @@ def warm_section(samples: Samples, contenders: Sequence[str], job_count: int) ->
     lines = ["## Warm listing", ""]
     lines.append(
         f"All {job_count} jobs in one process after a one-page warm-up. "
-        "Median [min–max] over rounds; CPU is the client process's user + system time."
+        "Median [min–max] over rounds; CPU is the client process's user + system time; "
+        "minor page faults are the client process's during the listing (`getrusage`)."
     )
     lines.append("")
     for page_size in PAGE_SIZES:
         walls = samples[f"list {page_size} wall"]
         cpus = samples[f"list {page_size} cpu"]
+        faults = samples[f"list {page_size} faults"]
         page_count = -(-job_count // page_size)
         rows = [
             [
@@ -348,6 +350,7 @@ def warm_section(samples: Samples, contenders: Sequence[str], job_count: int) ->
                 ratio_cell(walls, contender, FLOOR),
                 ratio_cell(cpus, contender, FLOOR),
                 ratio_cell(walls, BOTO3, contender),
+                f"{statistics.median(faults[contender]):,.0f}",
             ]
             for contender in contenders
         ]
@@ -360,6 +363,7 @@ def warm_section(samples: Samples, contenders: Sequence[str], job_count: int) ->
             "wall × httpx floor",
             "CPU × httpx floor",
             "boto3 wall ÷ this",
+            "minor page faults",
         )
         lines += [f"### PageSize {page_size} ({page_count} pages)", "", *table(header, rows), ""]
     return lines
