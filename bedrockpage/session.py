@@ -45,7 +45,7 @@ class _ConfigFields(NamedTuple):
 
 
 class Config(_ConfigFields):
-    """Client options, named as in `botocore.config.Config`; immutable.
+    """Client options, named as in `botocore.config.Config`. A Config is immutable.
 
     Timeouts are in seconds. `retries` takes botocore's keys: `mode` ("standard",
     "legacy" or "adaptive"), `max_attempts` (retries after the first attempt, as in

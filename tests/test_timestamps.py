@@ -304,7 +304,7 @@ def test_page_path_equals_item_path(items: list[dict[str, str]]) -> None:
     assert items == (by_item if converted else original)
 
 
-def test_page_path_restores_every_string_on_a_late_failure() -> None:
+def test_page_path_restores_strings_on_failure() -> None:
     items = [
         {"creationTime": "2024-01-02T03:04:05.123Z", "endTime": "2024-01-02T03:04:05Z"},
         {"creationTime": "2024-01-02T03:04:05.123456Z"},

@@ -113,7 +113,7 @@ def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("no_proxy_environment")
-def test_direct_and_client_paths_send_the_same_request() -> None:
+def test_sync_paths_send_the_same_request() -> None:
     with recording_server() as (url, heads):
         setup = make_setup(url)
         direct = BedrockClient(setup)
@@ -137,7 +137,7 @@ def test_direct_and_client_paths_send_the_same_request() -> None:
 
 
 @pytest.mark.usefixtures("no_proxy_environment")
-def test_async_direct_and_client_paths_send_the_same_request() -> None:
+def test_async_paths_send_the_same_request() -> None:
     async def run(url: str) -> tuple[object, object, object]:
         setup = make_setup(url)
         direct = AsyncBedrockClient(setup)

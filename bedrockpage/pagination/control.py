@@ -143,7 +143,7 @@ class _PageControlFields(NamedTuple):
 
 
 class PageControl(_PageControlFields):
-    """The deadline, pacing and checkpoint callback of one `paginate()` run; immutable.
+    """The deadline, pacing and checkpoint callback of one `paginate()` run, immutable.
 
     Times are seconds. `clock` must be monotonic; `sleep` and `async_sleep`
     wait for pacing (sync and async drivers). Invalid values raise

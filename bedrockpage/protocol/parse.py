@@ -144,7 +144,7 @@ def _parse_structure(model: StructureModel, value: object, path: str) -> dict[st
 
 def _parse_timestamp_member(value: object, path: str) -> Any:
     if isinstance(value, datetime):
-        # Converted by the quick path of `_parse_list`: JSON holds no datetimes.
+        # Converted by the quick path of `_parse_list`: json.loads never returns a datetime.
         return value
     if not isinstance(value, (str, int, float)):
         raise ResponseParserError(f"{path} must be a timestamp, got {_json_type(value)}")

@@ -205,8 +205,8 @@ def convert_aws_iso_members(
     """Parse in place, as `parse_aws_iso` would, the members in `names` of the indexed items.
 
     Every value of these items must be a string. Returns the indexes of the items
-    that have a member not in the form AWS sends; such an item may already have
-    some members converted, and needs the full parser for the rest.
+    that have a member not in the form AWS sends. Such an item may already have
+    some members converted, and it needs the full parser for the rest.
 
     A listing converts three timestamps of each of thousands of items, so the
     checks of `parse_aws_iso` are repeated here instead of called, and the
@@ -235,9 +235,9 @@ def convert_aws_iso_members(
 def convert_aws_iso_page(items: list[dict[str, Any]], names: Iterable[str]) -> bool:
     """Parse in place the members in `names` of all `items`, when all are in the form AWS sends.
 
-    Every value of these items must be a string. Returns False, with the items
-    as they were, when any of those members is in another form; then
-    `convert_aws_iso_members` can convert the items one by one.
+    Every value of these items must be a string. When any of those members is in
+    another form, returns False and leaves the items as they were, so that
+    `convert_aws_iso_members` can convert them one by one.
 
     A page of 1,000 items holds about 3,000 timestamps, so the layout is not
     checked string by string before `fromisoformat`: every string is converted

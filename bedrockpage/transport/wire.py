@@ -1,4 +1,4 @@
-"""What the sync and async transports hand to httpx and read back from it.
+"""Request building and response reading shared by the sync and async transports.
 
 A transport sends through one of two httpx objects. An `httpx.Client` (or
 `AsyncClient`) applies its own settings: the user's client, or ours when the
