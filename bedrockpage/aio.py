@@ -114,7 +114,7 @@ def async_client(
 
 
 def new_async_http_client(setup: ClientSetup) -> httpx.AsyncClient | httpx.AsyncHTTPTransport:
-    """The async counterpart of `new_http_client`."""
+    """Return what a new async client sends with, chosen as `new_http_client` chooses."""
     options = http_client_options(setup)
     if environment_sets_proxy():
         return httpx.AsyncClient(**options)

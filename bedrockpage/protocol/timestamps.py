@@ -239,7 +239,7 @@ def convert_aws_iso_page(items: list[dict[str, Any]], names: Iterable[str]) -> b
     another form, returns False and leaves the items as they were, so that
     `convert_aws_iso_members` can convert them one by one.
 
-    A page of 1,000 items holds about 3,000 timestamps, so the layout is not
+    A page of 1,000 items contains about 3,000 timestamps, so the layout is not
     checked string by string before `fromisoformat`: every string is converted
     first, then all are checked at once, with slices of one joined string per
     length (`_in_aws_layout`). The result is the same, for about 0.4 ms less
